@@ -1,0 +1,4 @@
+"""Allow ``python -m approxbounds``."""
+from approxbounds.cli import main
+
+raise SystemExit(main())
