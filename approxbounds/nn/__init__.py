@@ -1,2 +1,21 @@
 """Torch-free training backend (numpy): layers, RNNs, quantizers, optimizers, trainer."""
+from approxbounds.nn.activations import (  # noqa: F401
+    HardThreshold, Identity, LeakyReLU, ModReLU, PiecewisePolynomial, ReLU, Tanh,
+    act_backward, act_forward, get_activation, piecewise_linear,
+)
 from approxbounds.nn.base import Layer, Sequential, layer_from_config  # noqa: F401
+from approxbounds.nn.gradcheck import check_layer_gradients, check_loss_gradient  # noqa: F401
+from approxbounds.nn.layers import Dense, Embedding, Flatten  # noqa: F401
+from approxbounds.nn.losses import (  # noqa: F401
+    bce_with_logits, get_loss, lp_error, lp_error_pow, mse, softmax_cross_entropy,
+)
+from approxbounds.nn.mlp import MLP  # noqa: F401
+from approxbounds.nn.quantizers import KBit, Sign, Ternary, get_quantizer  # noqa: F401
+from approxbounds.nn.checkpoint import load_checkpoint, save_checkpoint  # noqa: F401
+from approxbounds.nn.optim import (  # noqa: F401
+    GradientTransformation, adam, apply_updates, chain, clip, clip_by_global_norm,
+    param_transform, project, rmsprop, sgd,
+)
+from approxbounds.nn.regression import empirical_lp_error, fit_regression, grid_lp_error  # noqa: F401
+from approxbounds.nn.schedules import constant, exponential, step_decay, warmup  # noqa: F401
+from approxbounds.nn.trainer import FitResult, fit  # noqa: F401

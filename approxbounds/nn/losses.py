@@ -1,0 +1,181 @@
+"""Loss functions: pure ``loss(pred, target, **kw) -> (value, grad)``.
+
+``value`` is a Python ``float`` (reduced in float64), ``grad`` is ``∂value/∂pred`` with the
+shape and dtype of ``pred``. Every loss is a mean, so values do not grow with the batch.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Callable
+
+import numpy as np
+
+from approxbounds._validation import check_choice, check_real
+
+__all__ = ["mse", "lp_error", "lp_error_pow", "softmax_cross_entropy", "bce_with_logits",
+           "log_softmax", "get_loss", "LOSS_NAMES"]
+
+
+def _pred_target(pred, target, pname="pred", tname="target"):
+    pred = np.asarray(pred)
+    if pred.dtype not in (np.float32, np.float64):
+        raise ValueError(f"{pname} must be float32 or float64, got dtype {pred.dtype}")
+    target = np.asarray(target)
+    if target.shape != pred.shape:
+        raise ValueError(f"{pname} has shape {pred.shape} but {tname} has shape {target.shape}; they must match")
+    return pred, target.astype(pred.dtype, copy=False)
+
+
+def mse(pred, target) -> tuple[float, np.ndarray]:
+    r"""Mean squared error :math:`\frac1N\sum_i (y_i - t_i)^2` over all ``N`` entries.
+
+    Gradient :math:`2 (y - t) / N`.
+    """
+    pred, target = _pred_target(pred, target)
+    r = pred - target
+    n = max(r.size, 1)
+    return float(np.mean(np.square(r, dtype=np.float64))) if r.size else 0.0, r * (2.0 / n)
+
+
+def lp_error_pow(pred, target, p: float = 2.0) -> tuple[float, np.ndarray]:
+    r"""``p``-th power of the empirical :math:`L^p` error: :math:`M = \frac1N\sum |y_i - t_i|^p`.
+
+    Gradient :math:`p\,|r|^{p-1}\operatorname{sign}(r)/N` with ``r = y - t`` (0 at ``r = 0``,
+    the subgradient chosen for ``p = 1``). ``p`` in ``[1, ∞)``.
+    """
+    p = check_real("p", p, low=1.0)
+    pred, target = _pred_target(pred, target)
+    r = pred - target
+    a = np.abs(r)
+    n = max(r.size, 1)
+    value = float(np.mean(a.astype(np.float64) ** p)) if r.size else 0.0
+    if p == 1.0:
+        g = np.sign(r)
+    elif p == 2.0:
+        g = 2 * r
+    else:
+        g = (p * np.sign(r)) * a ** (p - 1)
+    return value, (g / n).astype(pred.dtype, copy=False)
+
+
+def lp_error(pred, target, p: float = 2.0) -> tuple[float, np.ndarray]:
+    r"""Empirical :math:`L^p` error :math:`E = (\frac1N\sum |y_i - t_i|^p)^{1/p}`, ``p`` in ``[1, ∞]``.
+
+    For finite ``p``: :math:`\partial E/\partial y_i = E^{1-p}\,|r_i|^{p-1}\operatorname{sign}(r_i)/N`
+    (gradient 0 when ``E = 0``). To avoid overflow, residuals are divided by ``max|r|`` first.
+    For ``p = ∞``: :math:`E = \max_i |r_i|`, subgradient ``sign(r_i)/k`` split over the ``k``
+    entries attaining the maximum.
+    """
+    p = check_real("p", p, low=1.0, high=math.inf)
+    pred, target = _pred_target(pred, target)
+    r = pred - target
+    if r.size == 0:
+        return 0.0, np.zeros_like(r)
+    a = np.abs(r)
+    m = a.max()
+    if m == 0:
+        return 0.0, np.zeros_like(r)
+    if math.isinf(p):
+        at_max = a == m
+        return float(m), (np.sign(r) * at_max / np.count_nonzero(at_max)).astype(pred.dtype, copy=False)
+    u = a.astype(np.float64) / float(m)                   # in [0, 1]: no overflow for large p
+    mean_up = float(np.mean(u ** p))
+    value = float(m) * mean_up ** (1.0 / p)
+    # E^{1-p} |r|^{p-1} = (|r|/E)^{p-1} = (u / mean_up^{1/p})^{p-1}
+    g = np.sign(r) * (u / mean_up ** (1.0 / p)) ** (p - 1) / r.size
+    return value, g.astype(pred.dtype, copy=False)
+
+
+def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Stable :math:`z - \\log\\sum e^{z}` (max subtracted first)."""
+    s = z - z.max(axis=axis, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
+def softmax_cross_entropy(logits, labels, mask=None, ignore_index: int | None = None) -> tuple[float, np.ndarray]:
+    r"""Mean cross-entropy of integer ``labels`` under ``softmax(logits)`` over the last axis.
+
+    :math:`L = \frac{1}{|V|}\sum_{i\in V} -\log \operatorname{softmax}(z_i)_{t_i}`, with ``V``
+    the positions where ``mask`` is true and ``labels != ignore_index``. Gradient
+    :math:`(\operatorname{softmax}(z_i) - e_{t_i})/|V|` on ``V`` and 0 elsewhere. If ``V`` is
+    empty the loss is 0 with a zero gradient. ``logits``: ``(..., C)``; ``labels``, ``mask``:
+    ``(...)``.
+    """
+    z = np.asarray(logits)
+    if z.dtype not in (np.float32, np.float64) or z.ndim < 1:
+        raise ValueError(f"logits must be a float32/float64 array with a class axis, got dtype {z.dtype}, shape {z.shape}")
+    t = np.asarray(labels)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise ValueError(f"labels must be integers, got dtype {t.dtype}")
+    if t.shape != z.shape[:-1]:
+        raise ValueError(f"logits has shape {z.shape} so labels must have shape {z.shape[:-1]}, got {t.shape}")
+    valid = np.ones(t.shape, dtype=bool)
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.shape != t.shape:
+            raise ValueError(f"mask has shape {mask.shape} but labels has shape {t.shape}; they must match")
+        valid &= mask.astype(bool)
+    if ignore_index is not None:
+        valid &= t != ignore_index
+    c = z.shape[-1]
+    tv = np.where(valid, t, 0)
+    if np.any((tv < 0) | (tv >= c)):
+        bad = t[valid & ((t < 0) | (t >= c))]
+        raise ValueError(f"labels must lie in [0, {c - 1}] (or equal ignore_index), got e.g. {int(bad.flat[0])}")
+    n_valid = int(np.count_nonzero(valid))
+    if n_valid == 0:
+        return 0.0, np.zeros_like(z)
+    ls = log_softmax(z)
+    picked = np.take_along_axis(ls, tv[..., None], axis=-1)[..., 0]
+    value = float(-np.sum(picked, where=valid, dtype=np.float64) / n_valid)
+    g = np.exp(ls)
+    np.put_along_axis(g, tv[..., None], np.take_along_axis(g, tv[..., None], axis=-1) - 1, axis=-1)
+    g *= (valid / n_valid).astype(z.dtype)[..., None]
+    return value, g
+
+
+def bce_with_logits(logits, targets, mask=None) -> tuple[float, np.ndarray]:
+    r"""Binary cross-entropy on logits ``x`` with targets ``t`` in ``[0, 1]``, averaged.
+
+    :math:`\ell(x, t) = \max(x, 0) - x t + \log(1 + e^{-|x|})` — algebraically
+    :math:`-t\log\sigma(x) - (1-t)\log(1-\sigma(x))`, but with no overflow for any finite
+    ``x`` (tested up to ``|x| = 10^4``). Gradient :math:`(\sigma(x) - t)/N`, with σ evaluated
+    from :math:`e^{-|x|}` only. ``mask`` (same shape) restricts the mean.
+    """
+    x, t = _pred_target(logits, targets, "logits", "targets")
+    if t.size and (np.min(t) < 0 or np.max(t) > 1):
+        raise ValueError(f"targets must lie in [0, 1], got range [{np.min(t)}, {np.max(t)}]")
+    if mask is None:
+        w = None
+        n = x.size
+    else:
+        mask = np.asarray(mask)
+        if mask.shape != x.shape:
+            raise ValueError(f"mask has shape {mask.shape} but logits has shape {x.shape}; they must match")
+        w = mask.astype(bool)
+        n = int(np.count_nonzero(w))
+    if n == 0:
+        return 0.0, np.zeros_like(x)
+    e = np.exp(-np.abs(x))
+    ell = np.maximum(x, 0) - x * t + np.log1p(e)
+    sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    g = (sig - t) / x.dtype.type(n)
+    if w is not None:
+        g = g * w
+    value = float(np.sum(ell, dtype=np.float64, where=w if w is not None else True) / n)
+    return value, g.astype(x.dtype, copy=False)
+
+
+_LOSSES: dict[str, Callable] = {
+    "mse": mse, "lp": lp_error, "lp_pow": lp_error_pow,
+    "cross_entropy": softmax_cross_entropy, "bce_with_logits": bce_with_logits,
+}
+LOSS_NAMES = tuple(_LOSSES)
+
+
+def get_loss(name: str, **kw) -> Callable:
+    """Loss function by name (``LOSS_NAMES``), with keyword arguments bound (e.g. ``p=4``)."""
+    check_choice("loss", name, _LOSSES)
+    f = _LOSSES[name]
+    return functools.partial(f, **kw) if kw else f
