@@ -1,0 +1,44 @@
+r"""Certified upper bound on the pseudo-dimension Pdim(G) = VCdim(thr(G)).
+
+thr(G) = {(x, t) -> 1[g(x) - t > 0]}. The map (x, t) -> g(x) - t is computed by the network
+of ``g`` with one extra input ``t`` wired to the output unit through one extra weight (set
+to -1); counting that wiring as one more parameter *and* one more layer (conservative, see
+``docs/capacity.md``) gives Pdim(G) <= VCdim of the augmented network (Anthony & Bartlett
+1999, Thm 14.1; BHLM 2019 Sec. 1). We evaluate BHLM 2019 Thm 7 on the augmented counts
+(:func:`approxbounds.capacity.bhlm.augmented_counts`) [P], and for a finite class use
+Pdim <= b [P].
+"""
+from __future__ import annotations
+
+from approxbounds.capacity import bhlm
+from approxbounds.capacity._select import best_of
+from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity.bound import Bound
+from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
+
+__all__ = ["pdim_bound", "pdim_candidates"]
+
+
+def pdim_candidates(arch: Architecture) -> tuple[list[Bound], dict]:
+    """Certified Pdim bounds: augmented Thm 7 closed form, augmented growth inversion, 2^b."""
+    if not isinstance(arch, Architecture):
+        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+    cands, skipped = [], {}
+    try:
+        cands.append(bhlm.bhlm_pdim(arch))
+    except ValueError as exc:
+        if arch.widths[-1] != 1:
+            raise
+        skipped["bhlm2019_thm7_augmented"] = str(exc)
+    cands.append(bhlm.bhlm_vcdim_by_growth(arch, thresholded=True))
+    if arch.is_finite:
+        b = quantized_bits(arch)
+        cands.append(Bound("pdim", "finite_class_count", float(b), "P", FINITE_SOURCE,
+                           {"b": b, "n_quantized": arch.n_quantized}))
+    return cands, skipped
+
+
+def pdim_bound(arch: Architecture) -> Bound:
+    """Smallest certified upper bound on Pdim(G) (``quantity="pdim"``, tag "P")."""
+    cands, skipped = pdim_candidates(arch)
+    return best_of(cands, skipped)

@@ -1,0 +1,74 @@
+"""``approxbounds capacity``: capacity bounds of a network architecture."""
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "capacity", help="VC / pseudo-dimension / growth-function bounds of an architecture",
+        description="Certified ([V]/[P]) and rate-only ([R]) capacity bounds of a "
+                    "fully connected piecewise-polynomial network class.")
+    p.add_argument("--arch", default="1,10,1",
+                   help="d,k1,...,out; 'AxB' = B layers of width A (e.g. 2,35x9,1)")
+    p.add_argument("--activation", default="relu",
+                   help="relu, leaky_relu, hard_threshold, identity, piecewise_linear, "
+                        "piecewise_polynomial")
+    p.add_argument("--pieces", type=int, default=None, help="number of polynomial pieces")
+    p.add_argument("--degree", type=int, default=None, help="maximal degree of a piece")
+    p.add_argument("--bits", type=int, default=None, help="bits per quantized parameter")
+    p.add_argument("--quantize", default="weights", choices=("weights", "all"),
+                   help="which tensors are quantized (default: weights)")
+    p.add_argument("--n-float", type=int, default=None, dest="n_float",
+                   help="full-precision scalars left in a quantized network")
+    p.add_argument("--points", default=None,
+                   help="N: also bound log2 of the growth function at N points (e.g. 1e6)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def _parse_points(text):
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"--points must be a number >= 1, got {text!r}") from None
+    return value
+
+
+def run(args) -> int:
+    import json
+
+    from approxbounds.capacity import Architecture, capacity_bounds, pdim_bound, vcdim_bound
+
+    arch = Architecture.parse(args.arch, args.activation, bits=args.bits,
+                              quantize=args.quantize, n_float=args.n_float,
+                              pieces=args.pieces, degree=args.degree)
+    N = _parse_points(args.points)
+    bounds = capacity_bounds(arch, N)
+    best = {"vcdim": vcdim_bound(arch), "pdim": pdim_bound(arch)}
+    if args.json:
+        payload = {"architecture": arch.to_dict(), "bounds": [b.to_dict() for b in bounds],
+                   "best": {k: {"method": b.method, "value": b.value, "tag": b.tag}
+                            for k, b in best.items()}}
+        if N is not None:
+            payload["points"] = N
+        print(json.dumps(payload, indent=None, sort_keys=False))
+        return 0
+    d = arch.to_dict()
+    print(repr(arch))
+    print(f"W={d['W']}  U={d['U']}  L={d['L']}  Lbar={d['Lbar_fraction']} (~{d['Lbar']:.4f})  "
+          f"R={d['R']}")
+    rows = [("quantity", "bound (method)", "value", "tag", "source")]
+    for b in bounds:
+        rows.append((b.quantity, b.method, f"{b.value:.6g}", b.tag, b.source))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
+    print("tags: V = checked against the source, P = proved in docs/capacity.md "
+          "(both certified); R = rate only")
+    for k, b in best.items():
+        print(f"best certified {k} <= {b.value:.6g}  ({b.method}, [{b.tag}])")
+    return 0

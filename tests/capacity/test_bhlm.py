@@ -1,0 +1,126 @@
+import math
+
+import mpmath
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from approxbounds.capacity import bhlm
+from approxbounds.capacity.architecture import Architecture
+
+
+def _mp_thm7(arch):
+    """Independent high-precision evaluation of BHLM Thm 7 from the raw widths."""
+    sizes = (arch.d_in,) + arch.widths
+    nu, p = arch.degree, max(arch.activation.pieces - 1, 1)
+    P = [sizes[i] * (sizes[i - 1] + 1) for i in range(1, len(sizes))]
+    W = sum(P)
+    if nu == 0:
+        mult, S = W, sum(arch.widths)
+    else:
+        mult = sum(sum(P[: i + 1]) for i in range(len(P)))
+        S = sum(k * (1 + i * nu ** i) for i, k in enumerate(arch.widths))
+    with mpmath.workdps(50):
+        e = mpmath.e
+        return len(P) + mult * mpmath.log(4 * e * p * S * mpmath.log(2 * e * p * S, 2), 2)
+
+
+@pytest.mark.parametrize("spec,expected", [("1,2,1", 85.54), ("1,10,1", 492.58),
+                                           ("1,10,10,10,1", 8029.6), ("2,16,16,1", 8558.7)])
+def test_reference_values(spec, expected):
+    a = Architecture.parse(spec)
+    b = bhlm.bhlm_vcdim(a)
+    assert b.tag == "V" and b.quantity == "vcdim"
+    assert abs(b.value - expected) < 0.05
+    assert math.isclose(b.value, float(_mp_thm7(a)), rel_tol=1e-13)
+
+
+@pytest.mark.parametrize("spec,act,kw", [("3,4,5,1", "hard_threshold", {}),
+                                        ("2,3,3,1", "piecewise_polynomial",
+                                         dict(pieces=4, degree=3)),
+                                        ("2,6,1", "identity", {})])
+def test_other_activations_vs_mpmath(spec, act, kw):
+    a = Architecture.parse(spec, act, **kw)
+    assert math.isclose(bhlm.bhlm_vcdim(a).value, float(_mp_thm7(a)), rel_tol=1e-13)
+
+
+def test_small_U_uses_inversion():
+    a = Architecture.parse("3,1,1")  # U = 2
+    with pytest.raises(ValueError, match="U > 2"):
+        bhlm.bhlm_vcdim(a)
+    b = bhlm.bhlm_vcdim_by_growth(a)
+    assert b.tag == "P" and b.value >= 1
+
+
+def test_growth_inversion_is_the_first_valid_m():
+    for spec in ["1,2,1", "1,10,1", "2,16,16,1", "3,1,1", "1,1"]:
+        a = Architecture.parse(spec)
+        c = bhlm.counts(a)
+        b = bhlm.bhlm_vcdim_by_growth(a)
+        m = int(b.value) + 1
+        with mpmath.workdps(40):
+            def log2_prod(mm):
+                return sum(1 + w * mpmath.log(2 * mpmath.e * mm * k * c.p * f / w, 2)
+                           for k, w, f in zip(c.widths, c.W_i, c.factors))
+            assert m >= c.sum_W_i
+            assert log2_prod(m) < m                           # certifies VCdim < m
+            if m - 1 >= c.sum_W_i:
+                assert log2_prod(m - 1) >= m - 1 - 1e-6       # and m is (nearly) minimal
+
+
+def test_growth_product_matches_mpmath_and_needs_large_m():
+    a = Architecture.parse("2,16,16,1")
+    c = bhlm.counts(a)
+    for m in [c.sum_W_i, 10**6, 1e30]:
+        with mpmath.workdps(60):
+            ref = sum(1 + w * mpmath.log(2 * mpmath.e * mpmath.mpf(m) * k * c.p * f / w, 2)
+                      for k, w, f in zip(c.widths, c.W_i, c.factors))
+        assert math.isclose(bhlm.bhlm_log2_growth(c, m), float(ref), rel_tol=1e-12)
+    with pytest.raises(ValueError, match="L̄W"):
+        bhlm.bhlm_log2_growth(c, c.sum_W_i - 1)
+
+
+def test_augmented_counts():
+    a = Architecture.parse("1,10,1")
+    c, ca = bhlm.counts(a), bhlm.augmented_counts(a)
+    assert (ca.W, ca.L, ca.U) == (c.W + 1, c.L + 1, c.U + 1)
+    assert ca.W_i == c.W_i + (c.W + 1,) and ca.R == c.R + 1 + c.L
+    assert bhlm.bhlm_pdim(a).value > bhlm.bhlm_vcdim(a).value
+
+
+def test_multi_output_rejected():
+    with pytest.raises(ValueError, match="output width"):
+        bhlm.bhlm_vcdim(Architecture.mlp(1, [3], out=2))
+
+
+widths_st = st.lists(st.integers(1, 10**6), min_size=1, max_size=4)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 10**5), widths_st, st.integers(1, 5), st.integers(0, 3))
+def test_finite_for_huge_W_and_Lbar_range(d, hidden, pieces, degree):
+    a = Architecture.mlp(d, hidden, (pieces, degree))
+    assert 1 <= a.Lbar <= a.L
+    v = bhlm.bhlm_vcdim_by_growth(a).value
+    assert math.isfinite(v) and v >= 1
+    if a.U > 2:
+        assert math.isfinite(bhlm.bhlm_vcdim(a).value)
+    assert math.isfinite(bhlm.bhlm_log2_growth(bhlm.counts(a), 1e30))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 50), st.lists(st.integers(1, 200), min_size=1, max_size=5),
+       st.integers(0, 4), st.integers(1, 50), st.integers(1, 4), st.integers(0, 2))
+def test_monotone_in_width_depth_pieces(d, hidden, idx, extra, pieces, degree):
+    act = (pieces, degree)
+    base = Architecture.mlp(d, hidden, act)
+    i = idx % len(hidden)
+    wider = Architecture.mlp(d, hidden[:i] + [hidden[i] + extra] + hidden[i + 1:], act)
+    deeper = Architecture.mlp(d, hidden + [hidden[-1]], act)
+    more_pieces = Architecture.mlp(d, hidden, (pieces + extra, degree))
+    for f in (lambda a: bhlm.bhlm_vcdim(a).value, lambda a: bhlm.bhlm_pdim(a).value):
+        if base.U > 2:
+            for other in (wider, deeper, more_pieces):
+                assert f(other) >= f(base)
+    g = lambda a: bhlm.bhlm_vcdim_by_growth(a).value  # noqa: E731
+    for other in (wider, deeper, more_pieces):
+        assert g(other) >= g(base) - 1  # integer search: allow the rounding step
