@@ -19,3 +19,4 @@ from approxbounds.nn.optim import (  # noqa: F401
 from approxbounds.nn.regression import empirical_lp_error, fit_regression, grid_lp_error  # noqa: F401
 from approxbounds.nn.schedules import constant, exponential, step_decay, warmup  # noqa: F401
 from approxbounds.nn.trainer import FitResult, fit  # noqa: F401
+from approxbounds.nn.rnn import NONLINEARITIES, RNN, RNNCache, rnn_backward, rnn_forward  # noqa: F401

@@ -1,0 +1,94 @@
+"""Shared helpers for the benchmark scripts: BLAS thread pinning and robust timing.
+
+Import this module BEFORE numpy or torch: :func:`pin_threads` sets the thread-count
+environment variables, which BLAS libraries read only when they are loaded.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Callable
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def pin_threads(n: int = 1) -> None:
+    """Force ``n`` BLAS/OpenMP threads (must run before numpy/torch are imported)."""
+    import sys
+
+    loaded = [m for m in ("numpy", "torch") if m in sys.modules]
+    if loaded:
+        raise RuntimeError(f"pin_threads must run before importing {', '.join(loaded)}")
+    for var in _THREAD_VARS:
+        os.environ[var] = str(n)
+
+
+def pin_torch_threads(torch, n: int = 1) -> None:
+    """One intra-op and one inter-op thread for torch (inter-op only settable once)."""
+    torch.set_num_threads(n)
+    try:
+        torch.set_num_interop_threads(n)
+    except RuntimeError:  # already set, or work already started
+        pass
+
+
+def time_median(fn: Callable[[], object], *, repeats: int = 7, warmup: int = 2,
+                inner: int = 1) -> tuple[float, list[float]]:
+    """Median wall-clock seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs.
+
+    Each timed sample runs ``fn`` ``inner`` times and divides, to smooth very short calls.
+    Returns ``(median, samples)``.
+    """
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        samples.append((time.perf_counter() - t0) / inner)
+    return statistics.median(samples), samples
+
+
+def time_interleaved(fns: dict[str, Callable[[], object]], *, repeats: int = 7,
+                     warmup: int = 2, cpu: bool = False):
+    """Median seconds per function, with the candidates interleaved round-robin.
+
+    Interleaving spreads any background load (other processes on a shared machine)
+    evenly over the candidates, so their *ratios* stay meaningful even when absolute
+    times drift. With ``cpu=True`` also return the medians of process CPU time
+    (``time.process_time``), which time-slicing by other processes does not inflate:
+    ``(wall_medians, cpu_medians)``.
+    """
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    wall: dict[str, list[float]] = {k: [] for k in fns}
+    proc: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            fn()
+            wall[name].append(time.perf_counter() - t0)
+            proc[name].append(time.process_time() - c0)
+    wall_med = {k: statistics.median(v) for k, v in wall.items()}
+    if cpu:
+        return wall_med, {k: statistics.median(v) for k, v in proc.items()}
+    return wall_med
+
+
+def machine_summary() -> str:
+    """One line: CPU count, load average, numpy/BLAS identification."""
+    import platform
+
+    import numpy as np
+
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    return (f"python {platform.python_version()}, numpy {np.__version__}, cpus {os.cpu_count()}, "
+            f"load avg {load}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")

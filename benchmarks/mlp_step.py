@@ -1,0 +1,179 @@
+"""One MLP training step (forward, MSE loss, backward, Adam update): numpy vs torch.
+
+Candidates, measured interleaved in the same run, one BLAS thread, float32:
+
+* pkg    -- the package path: ``approxbounds.nn.mlp.MLP`` forward/backward, ``losses.mse``,
+            ``optim.adam`` + ``apply_updates`` (what ``fit`` runs);
+* inline -- the same maths written as one numpy function with in-place ufuncs and a fused
+            Adam update (the floor numpy can reach; shows the package's overhead);
+* torch  -- ``nn.Sequential`` of ``nn.Linear``/``nn.ReLU``, ``nn.MSELoss``, ``torch.optim.Adam``
+            (default implementation), ``zero_grad`` + ``backward`` + ``step``.
+
+Workloads (``--config``): ``deep`` = 2 -> 35 x 9 -> 1 (the design document's example
+architecture), batch 256; ``wide`` = 784 -> 256 -> 256 -> 10, batch 128. Prints times and
+ratios per workload; the LAST line is ``ratio_vs_torch=<x>``, the package path over torch,
+the worse of the workloads run.
+Run: ``python benchmarks/mlp_step.py [--config deep|wide|both] [--repeats 9]``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from _common import machine_summary, pin_threads, pin_torch_threads, time_interleaved
+
+pin_threads(1)
+
+import numpy as np  # noqa: E402
+
+CONFIGS = {"deep": (2, [35] * 9, 1, 256), "wide": (784, [256, 256], 10, 128)}
+LR, B1, B2, EPS = 1e-3, 0.9, 0.999, 1e-8
+
+
+def make_inline_step(Ws, bs):
+    """A hand-fused numpy training step on lists of (n_in, n_out) weights and biases."""
+    L = len(Ws)
+    m = [np.zeros_like(p) for p in Ws + bs]
+    v = [np.zeros_like(p) for p in Ws + bs]
+    state = {"t": 0}
+
+    def step(x, target):
+        acts = [x]
+        a = x
+        for i in range(L):
+            z = a @ Ws[i]
+            z += bs[i]
+            if i < L - 1:
+                np.maximum(z, 0, out=z)
+            acts.append(z)
+            a = z
+        d = a - target
+        d *= 2.0 / d.size
+        grads_W, grads_b = [None] * L, [None] * L
+        for i in range(L - 1, -1, -1):
+            grads_W[i] = acts[i].T @ d
+            grads_b[i] = d.sum(axis=0)
+            if i:
+                d = d @ Ws[i].T
+                d *= acts[i] > 0
+        state["t"] += 1
+        t = state["t"]
+        step_size = LR * np.sqrt(1 - B2 ** t) / (1 - B1 ** t)
+        eps_hat = EPS * np.sqrt(1 - B2 ** t)  # same update as Adam's eps on the corrected v
+        for p, g, mi, vi in zip(Ws + bs, grads_W + grads_b, m, v):
+            mi *= B1
+            mi += (1 - B1) * g
+            vi *= B2
+            g *= g
+            g *= (1 - B2)
+            vi += g
+            np.sqrt(vi, out=g)
+            g += eps_hat
+            np.divide(mi, g, out=g)
+            g *= step_size
+            p -= g
+
+    return step
+
+
+def bench(name, cfg, repeats, warmup, torch, seed=0):
+    from approxbounds.nn.losses import mse
+    from approxbounds.nn.mlp import MLP
+    from approxbounds.nn.optim import adam, apply_updates
+
+    d_in, hidden, d_out, B = cfg
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((B, d_in)).astype(np.float32)
+    target = rng.standard_normal((B, d_out)).astype(np.float32)
+
+    model = MLP(d_in, hidden, d_out, activation="relu", dtype="float32")
+    params = model.init(rng)
+    opt = adam(LR, B1, B2, EPS)
+    box = {"params": params, "state": opt.init(params)}
+
+    def pkg():
+        y, cache = model.forward(box["params"], x)
+        _, dy = mse(y, target)
+        _, grads = model.backward(box["params"], cache, dy)
+        updates, box["state"] = opt.update(grads, box["state"], box["params"])
+        box["params"] = apply_updates(box["params"], updates)
+
+    dense_keys = sorted(k for k in params if "W" in params[k])
+    Ws = [params[k]["W"].copy() for k in dense_keys]
+    bs = [params[k]["b"].copy() for k in dense_keys]
+    inline_step = make_inline_step(Ws, bs)
+
+    def inline():
+        inline_step(x, target)
+
+    torch.manual_seed(seed)
+    widths = [d_in, *hidden, d_out]
+    mods = []
+    for i in range(len(widths) - 1):
+        lin = torch.nn.Linear(widths[i], widths[i + 1])
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(Ws[i].T.copy()))
+            lin.bias.copy_(torch.from_numpy(bs[i]))
+        mods.append(lin)
+        if i < len(widths) - 2:
+            mods.append(torch.nn.ReLU())
+    net = torch.nn.Sequential(*mods)
+    topt = torch.optim.Adam(net.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
+    lossf = torch.nn.MSELoss()
+    xt, tt = torch.from_numpy(x), torch.from_numpy(target)
+
+    def torch_step():
+        topt.zero_grad(set_to_none=True)
+        loss = lossf(net(xt), tt)
+        loss.backward()
+        topt.step()
+
+    # all three take the same first step from the same weights
+    pkg()
+    inline()
+    torch_step()
+    w_pkg = box["params"][dense_keys[0]]["W"]
+    w_torch = net[0].weight.detach().numpy().T
+    for label, w in (("pkg", w_pkg), ("inline", Ws[0])):
+        err = float(np.max(np.abs(w - w_torch)))
+        if not err <= 1e-5:
+            print(f"{name}: first-step weights of {label} differ from torch by {err:.3g}",
+                  file=sys.stderr)
+            return None
+
+    med, cpu = time_interleaved({"pkg": pkg, "inline": inline, "torch": torch_step},
+                                repeats=repeats, warmup=warmup, cpu=True)
+    print(f"[{name}] {d_in} -> {'x'.join(map(str, hidden))} -> {d_out}, batch {B}, float32, "
+          f"median of {repeats} interleaved repeats")
+    for k, s in med.items():
+        print(f"  {k:7s} {s * 1e3:8.3f} ms wall {cpu[k] * 1e3:8.3f} ms cpu")
+    print(f"  inline/torch = {med['inline'] / med['torch']:.3f}, pkg/torch = {med['pkg'] / med['torch']:.3f}")
+    return med["pkg"] / med["torch"]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", choices=[*CONFIGS, "both"], default="both")
+    ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--warmup", type=int, default=5)
+    args = ap.parse_args(argv)
+    try:
+        import torch
+    except ImportError:
+        print("torch is needed for this benchmark: pip install torch==2.13.0", file=sys.stderr)
+        return 2
+    pin_torch_threads(torch, 1)
+    print(machine_summary() + f", torch {torch.__version__} threads {torch.get_num_threads()}")
+    names = list(CONFIGS) if args.config == "both" else [args.config]
+    ratios = []
+    for name in names:
+        r = bench(name, CONFIGS[name], args.repeats, args.warmup, torch)
+        if r is None:
+            return 1
+        ratios.append(r)
+    print(f"ratio_vs_torch={max(ratios):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
