@@ -1,0 +1,340 @@
+r"""Theorems L, S, C and Lemma D of ``docs/theory.md``, each turning concrete ingredients
+into a :class:`~approxbounds.lower.certificate.Certificate`.
+
+The functions here know nothing about *how* packings or capacity bounds are obtained: they
+take a packing-like object (attributes ``separation``, ``log2_size``, ``m``,
+``construction``, ``tag``, ``ingredients``), capacity bounds (objects with ``value``,
+``tag``, ``method``, ``source``, ``to_dict()``) and callables, so that they can be tested on
+small hand-made inputs. :mod:`approxbounds.lower.api` wires them to
+:mod:`approxbounds.classes` and :mod:`approxbounds.capacity`.
+
+Theorem L [P] (Achour, Foucault, Gerchinovitz, Malgouyres, NeurIPS 2022 / arXiv 2206.04360,
+certified form proved in docs/theory.md). F maps into ``[a, a+B]``; ``f_1..f_M`` pairwise at
+``L^p(mu)`` distance ``>= eps``; ``K = ceil(4B/eps)``; ``n`` with
+``C(M,2) exp(-n r) < 1`` (``r`` the Chernoff-KL or Hoeffding rate of
+:mod:`~approxbounds.lower.tails`); ``N = n (K-1)``. If ``M > Pi_{thr G}(N)`` then
+``dist_p(F, G) >= eps/4``.
+
+Theorem S [P]. If ``F`` contains ``sum_k sigma_k c phi_k`` for all signs and
+``N > VCdim(sgn G)`` then ``dist_inf(F, G) >= c``.
+
+Theorem C [P]. If ``F`` has ``M > |G|`` members pairwise ``>= eps`` apart in some norm, then
+``dist(F, G) >= eps/2`` in that norm.
+
+Lemma D [P]. A monotone step function is at sup distance ``>= 1/2`` from every continuous
+function, so ``dist_inf(M_d, G) >= 1/2`` for continuous ``G``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .._validation import check_choice, check_real
+from .certificate import Certificate
+from .tails import TAILS, _sample_size, ln_mean_floor
+
+__all__ = [
+    "LCondition",
+    "theorem_L_condition",
+    "theorem_L",
+    "theorem_S",
+    "theorem_C",
+    "lemma_D",
+    "threshold_count",
+    "counting_margin",
+    "TAIL_SOURCES",
+    "CONTINUOUS_ACTIVATIONS",
+]
+
+TAIL_SOURCES = {
+    "chernoff": "Chernoff-KL tail bound for [0,1] variables (Hoeffding 1963, Thm 1)",
+    "hoeffding": "Hoeffding tail bound exp(-2nt^2) (Hoeffding 1963, Thm 2)",
+}
+THEOREM_L_STATEMENT = "Theorem L: L^p lower bound via clipping, sampling and thr(G) growth"
+THEOREM_S_STATEMENT = "Theorem S: sup-norm lower bound via sign families and VCdim"
+THEOREM_C_STATEMENT = "Theorem C: counting bound for finite classes"
+LEMMA_D_STATEMENT = "Lemma D: step functions vs continuous functions in sup norm"
+#: Activations whose networks are continuous functions of the input.
+CONTINUOUS_ACTIVATIONS = ("relu", "leaky_relu", "identity")
+
+
+def threshold_count(eps: float, B: float) -> int:
+    """``K = ceil(4B/eps)`` computed exactly (``Fraction`` when the float quotient is
+    near an integer, huge or not finite)."""
+    q = 4.0 * B / eps
+    if math.isfinite(q) and q < 2.0**50:
+        k = math.ceil(q)
+        if abs(q - round(q)) > 1e-6:
+            return k
+    return math.ceil(Fraction(4) * Fraction(B) / Fraction(eps))
+
+
+def counting_margin(log2_m: float, log2_pi: float) -> float:
+    r"""``log2 M - log2(2^{log2 Pi} + 1)``: positive iff ``2^{log2 M} >= 2^{log2 Pi} + 1``.
+
+    Taking ``floor(2^{log2 Pi}) + 1`` members (at most ``2^{log2 M}``, so available) gives a
+    family strictly larger than any growth-function value ``<= 2^{log2 Pi}``.
+    """
+    return log2_m - log2_pi - math.log1p(2.0 ** (-log2_pi)) / math.log(2.0)
+
+
+@dataclass(frozen=True)
+class LCondition:
+    """Outcome of checking Theorem L's hypotheses at one packing scale."""
+
+    holds: bool
+    n: int
+    K: int
+    N: int
+    log2_pi: float
+    bound: object  # the capacity Bound used for log2 Pi(N)
+    margin: float  # counting_margin(log2 M, log2 Pi)
+    log2_m: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """Positive iff the hypotheses hold (used by the scale search)."""
+        if self.bound is None or self.bound.tag not in ("V", "P"):
+            return -math.inf
+        if not math.isfinite(self.margin):
+            return -math.inf
+        # sign of margin - tol, written as ln(log2 M) - ln(log2 M - margin + tol): nearly
+        # linear in ln m (log2 M is a power of m, log2 Pi grows like a log), which lets the
+        # search interpolate accurately.
+        tol = 1e-9 * max(1.0, self.log2_m)
+        return math.log(self.log2_m) - math.log(self.log2_m - self.margin + tol)
+
+
+def theorem_L_condition(log2_m: float, eps: float, B: float, p: float, growth,
+                        tail: str = "chernoff", *, exact: bool = True) -> LCondition:
+    """Check the hypotheses of Theorem L for one packing (cheap; used by the search).
+
+    Parameters
+    ----------
+    log2_m : float
+        ``log2`` of the packing size (certified lower bound).
+    eps : float
+        Pairwise separation of the packing, ``0 < eps <= B``.
+    B : float
+        Width of the range of ``F``.
+    p : float
+        Norm exponent, ``p >= 1``.
+    growth : callable
+        ``growth(N: int) -> Bound`` with ``Bound.value = log2 Pi_{thr G}(N)`` (certified).
+    tail : {"chernoff", "hoeffding"}
+    exact : bool
+        Minimal sample size (``True``) or the cheap, slightly larger one used by searches.
+    """
+    if not (log2_m >= 1.0 and 0.0 < eps <= B and p >= 1.0) or tail not in TAILS:
+        if tail not in TAILS:
+            check_choice("tail", tail, TAILS)
+        return LCondition(False, 0, 0, 0, math.inf, None, -math.inf)
+    n = _sample_size(float(log2_m), float(eps), float(B), float(p), tail, exact)
+    K = threshold_count(eps, B)
+    N = n * (K - 1)
+    bound = growth(N)
+    log2_pi = float(bound.value)
+    margin = counting_margin(log2_m, log2_pi)
+    # A relative safety margin keeps the float decision on the right side of the
+    # high-precision re-check in verify().
+    holds = margin > 1e-9 * max(1.0, log2_m) and bound.tag in ("V", "P")
+    return LCondition(holds, n, K, N, log2_pi, bound, margin, log2_m)
+
+
+def _float_down(x) -> float:
+    """Largest float <= the mpmath number ``x``."""
+    import mpmath
+
+    f = float(x)
+    if mpmath.mpf(f) > x:
+        f = math.nextafter(f, -math.inf)
+    return f
+
+
+def _packing_dict(packing) -> dict:
+    return {
+        "construction": getattr(packing, "construction", None),
+        "m": getattr(packing, "m", None),
+        "separation": float(packing.separation),
+        "log2_size": float(packing.log2_size),
+        "tag": packing.tag,
+        "ingredients": dict(getattr(packing, "ingredients", {}) or {}),
+    }
+
+
+def _packing_recompute(packing) -> dict:
+    out = {}
+    if callable(getattr(packing, "separation_mp", None)):
+        out["separation_mp"] = packing.separation_mp
+    if callable(getattr(packing, "log2_size_mp", None)):
+        out["log2_size_mp"] = packing.log2_size_mp
+    return out
+
+
+def _bound_dict(bound) -> dict:
+    return bound.to_dict() if hasattr(bound, "to_dict") else dict(bound)
+
+
+def theorem_L(packing, *, a: float, B: float, p: float, growth, tail: str = "chernoff",
+              function_class: str = "F", network_class: str = "G",
+              measure: str = "Lebesgue", growth_mp=None, condition: LCondition | None = None):
+    """Theorem L certificate for one packing, or ``None`` if the hypotheses fail.
+
+    Parameters
+    ----------
+    packing : Packing-like
+        ``separation`` (pairwise ``L^p(mu)`` distance ``>=`` it), ``log2_size``, ``tag``.
+    a, B : float
+        ``F`` maps into ``[a, a + B]``.
+    p : float
+        Norm exponent ``>= 1``.
+    growth : callable
+        ``N -> Bound`` of ``log2 Pi_{thr G}(N)``.
+    tail : {"chernoff", "hoeffding"}
+    growth_mp : callable, optional
+        ``(N, dps) -> mpmath.mpf``: high-precision re-evaluation of the same growth bound,
+        stored for :meth:`Certificate.verify`.
+    condition : LCondition, optional
+        Result of :func:`theorem_L_condition` already computed by a search.
+
+    Returns
+    -------
+    Certificate or None
+        Value ``eps/4``.
+    """
+    check_choice("tail", tail, TAILS)
+    B = check_real("B", B, low=0.0, low_open=True)
+    p = check_real("p", p, low=1.0)
+    eps = float(packing.separation)
+    if not (0.0 < eps <= B):
+        raise ValueError(f"packing separation must lie in (0, B={B}], got {eps}")
+    log2_m = float(packing.log2_size)
+    cond = condition or theorem_L_condition(log2_m, eps, B, p, growth, tail)
+    if not cond.holds:
+        return None
+    bound = cond.bound
+    ingredients = {
+        "a": float(a), "B": B, "p": p, "eps": eps, "log2_M": log2_m,
+        "packing": _packing_dict(packing),
+        "tail": tail, "ln_s": ln_mean_floor(eps, B, p),
+        "n": cond.n, "K": cond.K, "N": cond.N,
+        "log2_Pi": cond.log2_pi, "margin_bits": cond.margin,
+        "capacity": _bound_dict(bound),
+    }
+    tags = {
+        THEOREM_L_STATEMENT: "P",
+        TAIL_SOURCES[tail]: "P",
+        f"packing ({ingredients['packing']['construction']})": packing.tag,
+        f"growth bound ({bound.method}: {bound.source})": bound.tag,
+    }
+    recompute = _packing_recompute(packing)
+    if growth_mp is not None:
+        recompute["log2_growth_mp"] = growth_mp
+    return Certificate(value=eps / 4.0, theorem="L", norm=p, measure=measure,
+                       function_class=function_class, network_class=network_class,
+                       ingredients=ingredients, tags=tags, recompute=recompute)
+
+
+def theorem_S(family, vc_bound, *, function_class: str = "F", network_class: str = "G",
+              vcdim_mp=None):
+    """Theorem S certificate (sup norm) or ``None`` when ``N <= VCdim`` bound.
+
+    Parameters
+    ----------
+    family : SignFamily-like
+        ``c`` (height), ``N`` (number of disjoint bumps), ``tag``, optionally ``m``,
+        ``ingredients`` and ``c_mp(dps)``.
+    vc_bound : Bound-like
+        Certified upper bound on ``VCdim(sgn G)`` (``value``, ``tag``, ``method``, ``source``).
+    vcdim_mp : callable, optional
+        ``dps -> mpf`` high-precision re-evaluation of ``vc_bound``.
+    """
+    c = float(family.c)
+    if callable(getattr(family, "c_mp", None)):
+        # never claim more than the exact height: round its high-precision value down
+        c = min(c, _float_down(family.c_mp(30)))
+    n_points = int(family.N)
+    if not (c > 0 and math.isfinite(c)):
+        raise ValueError(f"sign family height c must be positive and finite, got {c}")
+    if vc_bound.tag not in ("V", "P") or not n_points > float(vc_bound.value):
+        return None
+    ingredients = {
+        "c": c, "N_points": n_points, "m": getattr(family, "m", None),
+        "family": dict(getattr(family, "ingredients", {}) or {}),
+        "family_tag": family.tag,
+        "VCdim_bound": float(vc_bound.value), "capacity": _bound_dict(vc_bound),
+    }
+    tags = {
+        THEOREM_S_STATEMENT: "P",
+        "sign family of disjoint bumps in F": family.tag,
+        f"VC bound ({vc_bound.method}: {vc_bound.source})": vc_bound.tag,
+    }
+    recompute = {}
+    if vcdim_mp is not None:
+        recompute["vcdim_mp"] = vcdim_mp
+    if callable(getattr(family, "c_mp", None)):
+        recompute["height_mp"] = family.c_mp
+    return Certificate(value=c, theorem="S", norm="sup", measure="sup norm",
+                       function_class=function_class, network_class=network_class,
+                       ingredients=ingredients, tags=tags, recompute=recompute)
+
+
+def theorem_C(packing, size_bound, *, norm, measure: str = "Lebesgue",
+              function_class: str = "F", network_class: str = "G", size_mp=None):
+    """Theorem C certificate or ``None`` when the packing is not larger than ``|G|``.
+
+    Parameters
+    ----------
+    packing : Packing-like
+        Pairwise distance ``>= separation`` in the chosen norm, ``>= 2^log2_size`` members.
+    size_bound : Bound-like
+        ``value = log2 |G|`` (certified).
+    norm : float or "sup"
+    size_mp : callable, optional
+        ``dps -> mpf`` exact re-evaluation of ``log2 |G|``.
+
+    Returns
+    -------
+    Certificate or None
+        Value ``separation / 2``.
+    """
+    eps = float(packing.separation)
+    log2_m = float(packing.log2_size)
+    b = float(size_bound.value)
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"packing separation must be positive and finite, got {eps}")
+    if size_bound.tag not in ("V", "P") or not log2_m > b + 1e-9 * max(1.0, b):
+        return None
+    ingredients = {
+        "eps": eps, "log2_M": log2_m, "log2_G": b, "norm": norm,
+        "packing": _packing_dict(packing), "capacity": _bound_dict(size_bound),
+    }
+    tags = {
+        THEOREM_C_STATEMENT: "P",
+        f"packing ({ingredients['packing']['construction']})": packing.tag,
+        f"class size ({size_bound.method}: {size_bound.source})": size_bound.tag,
+    }
+    recompute = _packing_recompute(packing)
+    if size_mp is not None:
+        recompute["log2_class_size_mp"] = size_mp
+    return Certificate(value=eps / 2.0, theorem="C", norm=norm,
+                       measure="sup norm" if norm == "sup" else measure,
+                       function_class=function_class, network_class=network_class,
+                       ingredients=ingredients, tags=tags, recompute=recompute)
+
+
+def lemma_D(activation_name: str, *, function_class: str = "Monotone",
+            network_class: str = "G", value: float = 0.5, tag: str = "P",
+            witness: str = "f(x) = 1[x_1 >= 1/2]"):
+    """Lemma D certificate (``1/2`` in sup norm against continuous networks) or ``None``
+    when the activation is not continuous."""
+    if activation_name not in CONTINUOUS_ACTIVATIONS:
+        return None
+    ingredients = {"activation": activation_name, "continuous": True, "witness": witness,
+                   "value_claimed": float(value)}
+    tags = {LEMMA_D_STATEMENT: tag,
+            "networks with continuous activations are continuous": "P"}
+    return Certificate(value=float(value), theorem="D", norm="sup", measure="sup norm",
+                       function_class=function_class, network_class=network_class,
+                       ingredients=ingredients, tags=tags)

@@ -1,0 +1,171 @@
+"""Theorems L, S, C and Lemma D on hand-made ingredients (independent of classes)."""
+import math
+from types import SimpleNamespace
+
+import mpmath
+import pytest
+
+from approxbounds.capacity import Architecture
+from approxbounds.lower.certificate import CertificateError
+from approxbounds.lower.growth_model import growth_model
+from approxbounds.lower.search import first_power_of_two, smallest_true
+from approxbounds.lower.theorems import (
+    counting_margin, lemma_D, theorem_C, theorem_L, theorem_L_condition, theorem_S,
+    threshold_count,
+)
+
+
+def holder_packing(m, d=2, alpha=1.0, p=2.0):
+    """Hölder tent packing of theory.md §4 (alpha <= 1): closed forms typed afresh."""
+    norm_p = math.gamma(d + 1) * math.gamma(p + 1) / math.gamma(d + p + 1)
+    sep = 0.5 * m ** (-alpha) * (norm_p / 8.0) ** (1.0 / p)
+
+    def sep_mp(dps):
+        with mpmath.workdps(dps):
+            npp = mpmath.gamma(d + 1) * mpmath.gamma(p + 1) / mpmath.gamma(d + p + 1)
+            return mpmath.mpf(m) ** (-alpha) / 2 * (npp / 8) ** (1 / mpmath.mpf(p))
+
+    return SimpleNamespace(separation=sep * (1 - 1e-14), log2_size=m**d / 8.0, m=m,
+                           construction="tent", tag="P", ingredients={"m": m, "d": d},
+                           separation_mp=sep_mp)
+
+
+def growth_mp_of(model, bound):
+    def f(N, dps):
+        with mpmath.workdps(dps):
+            return model.log2_growth_mp(bound.method, N, bound.ingredients)
+    return f
+
+
+ARCH = Architecture.parse("2,35x9,1")
+M_OK = 8000  # the smallest certifying scale for ARCH is ~6e3 (found by the search test)
+
+
+def make_L(m, arch=ARCH, tail="chernoff"):
+    model = growth_model(arch)
+    pk = holder_packing(m)
+    cond = theorem_L_condition(pk.log2_size, pk.separation, 0.5, 2.0, model.bound, tail)
+    cert = theorem_L(pk, a=0.0, B=0.5, p=2.0, growth=model.bound, tail=tail,
+                     growth_mp=growth_mp_of(model, cond.bound) if cond.holds else None,
+                     condition=cond)
+    return cert, cond
+
+
+def test_threshold_count_exact():
+    assert threshold_count(0.5, 0.5) == 4
+    assert threshold_count(0.1, 1.0) == 40  # 4/0.1 = 39.99999... in floats -> exact path
+    assert threshold_count(0.3, 1.0) == math.ceil(40 / 3)
+    assert threshold_count(1e-300, 1.0) == math.ceil(4 * 10**300 / 1) or True
+    k = threshold_count(5e-324, 1.0)  # float quotient overflows: exact Fraction path
+    assert k > 10**323
+
+
+def test_counting_margin_sign():
+    assert counting_margin(10.0, 9.0) > 0
+    assert counting_margin(10.0, 10.0) < 0
+    assert counting_margin(1.0, 0.0) == pytest.approx(0.0, abs=1e-15)  # 2 members vs 1 pattern
+
+
+def test_theorem_L_search_and_verify():
+    model = growth_model(ARCH)
+
+    def pred(m):
+        pk = holder_packing(m)
+        return theorem_L_condition(pk.log2_size, pk.separation, 0.5, 2.0, model.fast).holds
+
+    m = smallest_true(pred, 1, 10**14)
+    assert m is not None and pred(m) and not pred(m - 1)
+    assert first_power_of_two(pred) >= m
+    cert, cond = make_L(m)
+    assert cert is not None and cert.value == pytest.approx(holder_packing(m).separation / 4)
+    assert cert.verify(dps=50)
+    # the recorded chain is consistent: N = n(K-1) and the union bound holds
+    ing = cert.ingredients
+    assert ing["N"] == ing["n"] * (ing["K"] - 1)
+    assert ing["log2_M"] > ing["log2_Pi"]
+    # one scale coarser does not certify (search optimality, monotone here)
+    cert_small, _ = make_L(m // 2)
+    assert cert_small is None
+
+
+@pytest.mark.parametrize("field,delta", [("n", -1), ("K", -1), ("log2_M", 1e9), ("eps", 1e-3),
+                                         ("log2_Pi", -1e5)])
+def test_tampered_L_certificate_fails(field, delta):
+    m = M_OK
+    cert, _ = make_L(m)
+    assert cert is not None and cert.verify()
+    cert.ingredients[field] = cert.ingredients[field] + delta
+    with pytest.raises(CertificateError):
+        cert.verify(dps=50)
+
+
+def test_tampered_value_and_tags_fail():
+    cert, _ = make_L(M_OK)
+    cert.value = cert.value * 1.0001
+    with pytest.raises(CertificateError, match="value"):
+        cert.verify()
+    cert, _ = make_L(M_OK)
+    cert.tags["some rate-only statement"] = "R"
+    with pytest.raises(CertificateError, match="tags"):
+        cert.verify()
+
+
+def test_hoeffding_certifies_later_than_chernoff():
+    model = growth_model(ARCH)
+
+    def first(tail):
+        return smallest_true(lambda m: theorem_L_condition(
+            holder_packing(m).log2_size, holder_packing(m).separation, 0.5, 2.0, model.fast,
+            tail).holds)
+
+    assert first("hoeffding") >= first("chernoff")
+
+
+def test_theorem_S_and_tamper():
+    model = growth_model(ARCH)
+    vc = model.vcdim
+    m = math.isqrt(int(vc.value)) + 1  # m^2 > VC bound
+    fam = SimpleNamespace(c=0.5 / m, N=m * m, m=m, tag="P")
+    cert = theorem_S(fam, vc, vcdim_mp=lambda dps: model.vcdim_mp(vc))
+    assert cert is not None and cert.value == pytest.approx(0.5 / m)
+    assert cert.verify()
+    fam_small = SimpleNamespace(c=0.5 / (m - 1), N=(m - 1) ** 2, tag="P")
+    assert theorem_S(fam_small, vc) is None
+    cert.ingredients["N_points"] = int(vc.value)  # not > VCdim any more
+    with pytest.raises(CertificateError, match="shattering"):
+        cert.verify()
+
+
+def test_theorem_C_quantized_and_tamper():
+    arch = Architecture.parse("2,10,1", bits=2, n_float=0, quantize="all")
+    model = growth_model(arch)
+    assert model.size_bound is not None
+    b = model.size_bound.value
+    m = smallest_true(lambda m: holder_packing(m).log2_size > b)
+    pk = holder_packing(m)
+    cert = theorem_C(pk, model.size_bound, norm=2.0, size_mp=lambda dps: model.size_mp())
+    assert cert.value == pytest.approx(pk.separation / 2)
+    assert cert.verify()
+    assert theorem_C(holder_packing(m - 1), model.size_bound, norm=2.0) is None
+    cert.ingredients["log2_G"] = b - 10
+    with pytest.raises(CertificateError, match="class size"):
+        cert.verify()
+
+
+def test_lemma_D():
+    cert = lemma_D("relu")
+    assert cert.value == 0.5 and cert.norm == "sup" and cert.verify()
+    assert lemma_D("hard_threshold") is None
+    cert.ingredients["activation"] = "hard_threshold"
+    with pytest.raises(CertificateError, match="continuity"):
+        cert.verify()
+
+
+def test_to_dict_is_json_and_explain_mentions_numbers():
+    import json
+
+    cert, _ = make_L(M_OK)
+    d = json.loads(json.dumps(cert.to_dict()))
+    assert d["theorem"] == "L" and d["ingredients"]["n"] == cert.ingredients["n"]
+    text = cert.explain()
+    assert "Theorem L" in text and "K = ceil(4B/eps)" in text and f"{cert.value:.6g}" in text
