@@ -1,0 +1,135 @@
+"""``plot_*`` functions: each takes precomputed data, an optional ``ax`` and ``**kwargs``
+(passed to the main matplotlib call), creates axes when ``ax`` is None and returns them.
+
+Certified curves are solid and labelled "certified"; rate-only and literature curves are
+dashed and labelled "[R]" (rate only, constants not certified).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "plot_certified_bounds", "plot_rate_only", "plot_upper_bounds", "plot_fitted_slope",
+    "plot_norm_comparison", "plot_p_exponents", "plot_p_certified", "plot_yarotsky_gadget",
+]
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6.4, 4.4))
+    return ax
+
+
+def plot_certified_bounds(curves, ax=None, *, x="W", **kwargs):
+    """Certified bound vs W (or vs Pdim with ``x="pdim"``), one line per curve."""
+    ax = _axes(ax)
+    for c in curves:
+        xs = c.W if x == "W" else c.pdim
+        ax.loglog(xs, c.value, marker="o", markersize=3, label=c.label, **kwargs)
+    ax.set_xlabel("W (parameters)" if x == "W" else "Pdim bound")
+    ax.set_ylabel("certified lower bound on dist(F, G)")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_rate_only(curve, ax=None, **kwargs):
+    """The bare rate curve, dashed, labelled "rate only [R]"."""
+    ax = _axes(ax)
+    kwargs.setdefault("linestyle", "--")
+    kwargs.setdefault("color", "black")
+    ax.loglog(curve.W, curve.value, label=curve.label, **kwargs)
+    ax.set_xlabel("W (parameters)")
+    if not ax.get_ylabel():
+        ax.set_ylabel("error")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_upper_bounds(curves, ax=None, **kwargs):
+    """Literature upper bounds (rate only [R], unit constants), dotted."""
+    ax = _axes(ax)
+    kwargs.setdefault("linestyle", ":")
+    for c in curves:
+        ax.loglog(c.W, c.value, label=c.label, **kwargs)
+    ax.set_xlabel("W (parameters)")
+    if not ax.get_ylabel():
+        ax.set_ylabel("error")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_fitted_slope(fit, ax=None, **kwargs):
+    """ln(certified bound) vs ln(Pdim bound): all points, the fitted line on the large-W end
+    and the predicted rate exponent [R] through the last point."""
+    ax = _axes(ax)
+    ax.plot(fit.ln_pdim[~fit.used], fit.ln_bound[~fit.used], "o", color="0.6",
+            markersize=4, label="certified (not fitted)")
+    ax.plot(fit.ln_pdim[fit.used], fit.ln_bound[fit.used], "o", markersize=4,
+            label="certified (fitted, large W)", **kwargs)
+    xs = fit.ln_pdim[fit.used]
+    ax.plot(xs, fit.fitted(xs), "-", label=f"fit: slope {fit.slope:.4f}")
+    if fit.predicted is not None:
+        x0, y0 = fit.ln_pdim[-1], fit.ln_bound[-1]
+        ax.plot(xs, y0 + fit.predicted * (xs - x0), "--",
+                label=f"rate only [R]: slope {fit.predicted:.4f}")
+    ax.set_xlabel("ln(Pdim bound)")
+    ax.set_ylabel("ln(certified lower bound)")
+    ax.set_title(f"{fit.F_name}, norm {fit.norm}", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_norm_comparison(curves, ax=None, **kwargs):
+    """Certified bounds of several norms (L^p vs sup) against W."""
+    ax = _axes(ax)
+    for c in curves:
+        ax.loglog(c.W, c.value, marker="o", markersize=3, label=c.label, **kwargs)
+    ax.set_xlabel("W (parameters)")
+    ax.set_ylabel("certified lower bound")
+    ax.set_title("L^p against sup norm", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_p_exponents(data, ax=None, **kwargs):
+    """Monotone classes: rate exponent −1/max(d, p(d−1)) vs p (rate only [R])."""
+    ax = _axes(ax)
+    for d, e in data.exponents.items():
+        ax.plot(data.p, e, label=f"d={d}", **kwargs)
+    ax.set_xlabel("p")
+    ax.set_ylabel("exponent of (WL), rate only [R]")
+    ax.set_title("monotone: -1/max(d, p(d-1))", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_p_certified(data, ax=None, **kwargs):
+    """Monotone classes: certified lower bound vs p at a fixed architecture."""
+    ax = _axes(ax)
+    for d, v in data.certified.items():
+        ax.semilogy(data.p_certified, v, marker="o", label=f"d={d} (certified)", **kwargs)
+    ax.set_xlabel("p")
+    ax.set_ylabel("certified lower bound")
+    ax.set_title(f"monotone, architecture {data.architecture.replace('{d}', 'd')}", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_yarotsky_gadget(m_values=(1, 2, 3, 4), ax=None, n_grid: int = 2001, **kwargs):
+    """f_m(x) − x² on [0,1] for several m, with the level 2^(−2m−2)."""
+    from approxbounds.rates.yarotsky import predicted_sup_error, square_gadget
+
+    ax = _axes(ax)
+    x = np.linspace(0.0, 1.0, n_grid)
+    for m in m_values:
+        line, = ax.plot(x, square_gadget(x, m) - x * x, label=f"m={m}", **kwargs)
+        ax.axhline(float(predicted_sup_error(m)), color=line.get_color(), linestyle=":",
+                   linewidth=0.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("f_m(x) - x^2")
+    ax.set_title("Yarotsky square gadget; dotted: 2^(-2m-2)", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax

@@ -1,0 +1,92 @@
+"""Tests for the plot_* functions: they return axes with the expected artists and labels."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from approxbounds.plots.data import BoundCurve, PDependence, RateCurve  # noqa: E402
+from approxbounds.plots.rate_plots import (  # noqa: E402
+    plot_certified_bounds, plot_fitted_slope, plot_norm_comparison, plot_p_certified,
+    plot_p_exponents, plot_rate_only, plot_upper_bounds, plot_yarotsky_gadget,
+)
+from approxbounds.rates.slopes import SlopeFit  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _curve(depth, norm=2):
+    W = np.logspace(2, 6, 5)
+    return BoundCurve(f"certified, L={depth}", depth, norm, W, np.full(5, depth), W * 3,
+                      W ** -0.5 / depth, ("L",) * 5)
+
+
+def test_certified_bounds_creates_axes_and_one_line_per_curve():
+    ax = plot_certified_bounds([_curve(2), _curve(4), _curve(8)])
+    assert len(ax.get_lines()) == 3
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert "W" in ax.get_xlabel() and "certified" in ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["certified, L=2", "certified, L=4", "certified, L=8"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), _curve(4).value)
+
+
+def test_given_axes_are_reused_and_returned_and_kwargs_pass_through():
+    fig, ax = plt.subplots()
+    out = plot_certified_bounds([_curve(2)], ax=ax, color="red", x="pdim")
+    assert out is ax
+    assert out.get_lines()[0].get_color() == "red"
+    np.testing.assert_allclose(out.get_lines()[0].get_xdata(), _curve(2).pdim)
+
+
+def test_rate_only_and_upper_curves_labelled_R():
+    W = np.logspace(2, 8, 10)
+    ax = plot_rate_only(RateCurve("rate only [R]: x", W, W ** -0.5, -0.5))
+    plot_upper_bounds([RateCurve("Yarotsky 2017 upper [R]", W, W ** -0.5, -0.5),
+                       RateCurve("Yarotsky 2018 (very deep) upper [R]", W, W ** -1.0, -1.0)],
+                      ax=ax)
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    assert lines[0].get_linestyle() == "--" and lines[1].get_linestyle() == ":"
+    assert all("[R]" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_fitted_slope_plot():
+    x = np.linspace(5, 20, 8)
+    used = x > 10
+    fit = SlopeFit(-0.5, 1.0, -0.5, np.exp(x), np.full(8, 2.0), x, 1.0 - 0.5 * x, used,
+                   ("L",) * 8, 2, "Holder")
+    ax = plot_fitted_slope(fit)
+    lines = ax.get_lines()
+    assert len(lines) == 4  # not fitted, fitted, fit line, predicted
+    assert lines[0].get_xdata().size == (~used).sum() and lines[1].get_xdata().size == used.sum()
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "fit: slope -0.5000" in texts and any("[R]" in t for t in texts)
+    assert ax.get_xlabel() == "ln(Pdim bound)"
+
+
+def test_norm_and_p_plots():
+    ax = plot_norm_comparison([_curve(4, 1), _curve(4, 2), _curve(4, "sup")])
+    assert len(ax.get_lines()) == 3
+    p = np.linspace(1, 6, 11)
+    data = PDependence(p, {2: -1 / np.maximum(2, p), 3: -1 / np.maximum(3, 2 * p)},
+                       np.array([1.0, 2.0]), {2: np.array([1e-3, 5e-4]), 3: np.array([1e-2, 1e-3])},
+                       "{d},10,1")
+    ax = plot_p_exponents(data)
+    assert len(ax.get_lines()) == 2 and ax.get_xlabel() == "p" and "[R]" in ax.get_ylabel()
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), data.exponents[3])
+    ax = plot_p_certified(data)
+    assert len(ax.get_lines()) == 2 and ax.get_yscale() == "log"
+
+
+def test_yarotsky_plot_has_curve_and_level_per_m():
+    ax = plot_yarotsky_gadget((1, 2, 3))
+    lines = ax.get_lines()
+    assert len(lines) == 6  # one curve and one horizontal level per m
+    curve = lines[0].get_ydata()
+    assert np.max(curve) == pytest.approx(0.0625, rel=1e-6)
