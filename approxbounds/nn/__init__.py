@@ -20,3 +20,8 @@ from approxbounds.nn.regression import empirical_lp_error, fit_regression, grid_
 from approxbounds.nn.schedules import constant, exponential, step_decay, warmup  # noqa: F401
 from approxbounds.nn.trainer import FitResult, fit  # noqa: F401
 from approxbounds.nn.rnn import NONLINEARITIES, RNN, RNNCache, rnn_backward, rnn_forward  # noqa: F401
+from approxbounds.nn.hadamard import block_fwht, block_sylvester, fwht, hadamard_kron, sylvester  # noqa: F401
+from approxbounds.nn.orthogonal import (  # noqa: F401
+    Bjorck, bjorck, cayley, cayley_grad, orthogonality_defect, polar_projection,
+    power_iteration_sigma_max, qr_projection, random_orthogonal, skew,
+)

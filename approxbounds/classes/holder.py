@@ -1,0 +1,89 @@
+"""Hölder balls H^α([0,1]^d) and their packings.
+
+H^α, α = r + β with r ≥ 0 an integer and β ∈ (0, 1]: functions f on [0,1]^d with
+‖∂^k f‖_∞ ≤ 1 for |k| ≤ r and |∂^k f(x) − ∂^k f(y)| ≤ ‖x − y‖_∞^β for |k| = r.
+We use the max-norm ‖·‖_∞ on R^d: it is the smallest ℓ_q norm, so membership for ‖·‖_∞ implies
+membership for the Euclidean (or any ℓ_q) version of the ball.
+
+Packings (theory.md §4, proofs in docs/function_classes.md): α ≤ 1 tent bumps of height
+½ h^α; α > 1 tensor polynomial bumps c h^α Ψ with c computed from exact sympy constants. All
+members take values in [0, ½], so a = 0, B = ½.
+
+References
+----------
+A. N. Kolmogorov, V. M. Tikhomirov, ε-entropy and ε-capacity of sets in function spaces,
+Uspekhi Mat. Nauk 14 (1959): log M(ε, H^α) ≍ ε^{−d/α} [R].
+A. B. Tsybakov, Introduction to Nonparametric Estimation (2009), §2.6 and Lemma 2.9.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import sympy as sp
+
+from approxbounds._validation import check_int, check_real
+from approxbounds.classes.base import EntropyExponent, FunctionClass, check_p
+from approxbounds.classes.constructions import PolynomialHolder, TentHolder
+from approxbounds.classes.packing import SignFamily
+
+__all__ = ["Holder"]
+
+ALPHA_MAX = 10.0
+
+
+class Holder(FunctionClass):
+    """Hölder ball H^α on [0,1]^d (unit constants, ‖·‖_∞ on R^d).
+
+    Parameters
+    ----------
+    d : int ≥ 1
+    alpha : float in (0, 10] (the bump's exact constants get costly beyond)
+
+    Attributes
+    ----------
+    r, beta : α = r + β, β ∈ (0, 1] (``beta`` an exact ``Fraction`` of the float α)
+    a, B : 0 and ½, the range of every packing member
+    """
+
+    a = 0.0
+    B = 0.5
+
+    def __init__(self, d: int, alpha: float):
+        self.d = check_int("d", d, minimum=1)
+        self.alpha = check_real("alpha", alpha, low=0.0, high=ALPHA_MAX, low_open=True)
+        fa = Fraction(self.alpha)
+        self.r = math.ceil(fa) - 1
+        self.beta = fa - self.r
+        self.name = f"Holder(d={self.d}, alpha={self.alpha:g})"
+
+    def __repr__(self) -> str:
+        return self.name
+
+    @property
+    def constructions(self) -> tuple[str, ...]:
+        return ("tent",) if self.alpha <= 1 else ("polynomial",)
+
+    def constructions_for(self, p) -> tuple[str, ...]:
+        return self.constructions
+
+    def _make_construction(self, name):
+        if name == "tent":
+            return TentHolder(self.d, self.alpha)
+        return PolynomialHolder(self.d, self.alpha, self.r, self.beta)
+
+    def sign_family(self, m: int) -> SignFamily:
+        """f_σ = Σ σ_k c φ_k, σ ∈ {−1,+1}^{m^d}, c = ½ m^{−α} (α ≤ 1) or c_α m^{−α} (α > 1)."""
+        m = check_int("m", m, minimum=1, maximum=10**15)
+        return SignFamily(self, self._construction(None, math.inf), m)
+
+    def entropy_exponent(self, p=2) -> EntropyExponent:
+        """d/α, the same for every p ∈ [1, ∞] (Kolmogorov–Tikhomirov 1959) [R]."""
+        check_p(p)
+        return EntropyExponent(
+            exponent=sp.Integer(self.d) / sp.Rational(Fraction(self.alpha)),
+            log_power=0,
+            tag="R",
+            source="Kolmogorov & Tikhomirov 1959 (epsilon-entropy of Holder classes)",
+            note="log M(eps, H^alpha, L^p) ~ eps^(-d/alpha) for every p in [1, inf]",
+        )

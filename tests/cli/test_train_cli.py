@@ -1,0 +1,72 @@
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from approxbounds.cli import main
+
+
+def test_json_copy(tmp_path, capsys):
+    out = tmp_path / "run"
+    rc = main(["train", "copy", "--model", "hadamrnn", "--hidden", "16", "--length", "20", "--steps", "6",
+               "--batch", "8", "--n-val", "16", "--out", str(out), "--json"])
+    assert rc == 0
+    m = json.loads(capsys.readouterr().out)
+    assert m["task"] == "copy" and m["model"] == "hadamrnn" and m["steps"] == 6
+    assert m["baseline"] == pytest.approx(10 * math.log(8) / 20)
+    assert math.isfinite(m["val_ce"]) and "val_recall_accuracy" in m
+    for name in ("config.json", "metrics.jsonl", "checkpoint.npz", "final.json"):
+        assert (out / name).is_file()
+    # resume to more steps: continues from the checkpoint
+    rc = main(["train", "copy", "--model", "hadamrnn", "--hidden", "16", "--length", "20", "--steps", "10",
+               "--batch", "8", "--n-val", "16", "--out", str(out), "--json", "--resume"])
+    assert rc == 0
+    m2 = json.loads(capsys.readouterr().out)
+    assert m2["steps"] == 10 and m2["resumed_from"] == 6
+
+
+def test_refuses_mismatch_exit_2(tmp_path, capsys):
+    out = tmp_path / "run"
+    base = ["train", "copy", "--hidden", "16", "--length", "20", "--steps", "2", "--batch", "4",
+            "--n-val", "8", "--out", str(out)]
+    assert main(base) == 0
+    text = capsys.readouterr().out
+    assert "memoryless baseline" in text and "storage" in text
+    assert main(base) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert main(base[:-2] + ["--out", str(out), "--bits", "3", "--resume"]) == 2
+    assert "bits" in capsys.readouterr().err
+
+
+def test_bad_input_exit_2(tmp_path, capsys):
+    assert main(["train", "copy", "--hidden", "24", "--out", str(tmp_path / "a")]) == 2
+    assert "power of two" in capsys.readouterr().err
+    assert main(["train", "copy", "--length", "20", "--delay", "5", "--out", str(tmp_path / "b")]) == 2
+    assert "either --length" in capsys.readouterr().err
+    assert main(["train", "smnist", "--delay", "5", "--out", str(tmp_path / "c")]) == 2
+    assert main(["train", "copy", "--steps", "-1", "--out", str(tmp_path / "d")]) == 2
+    assert "steps" in capsys.readouterr().err
+
+
+def test_imdb_synthetic_printed(tmp_path, capsys):
+    rc = main(["train", "imdb", "--model", "lstm", "--hidden", "8", "--embed", "8", "--length", "30",
+               "--steps", "2", "--batch", "8", "--n-train", "32", "--n-val", "16", "--out", str(tmp_path / "i")])
+    assert rc == 0
+    cap = capsys.readouterr()
+    assert "SYNTHETIC" in cap.err and "SYNTHETIC" in cap.out
+    rc = main(["train", "imdb", "--model", "lstm", "--hidden", "8", "--embed", "8", "--length", "30",
+               "--steps", "2", "--batch", "8", "--n-train", "32", "--n-val", "16",
+               "--out", str(tmp_path / "j"), "--json"])
+    m = json.loads(capsys.readouterr().out)
+    assert m["synthetic"] is True and "val_ce" in m and "val_accuracy" in m
+
+
+def test_subprocess_delay_json(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "approxbounds", "train", "copy", "--model", "ornn", "--delay", "5",
+                        "--hidden", "8", "--steps", "2", "--batch", "4", "--n-val", "8",
+                        "--out", str(tmp_path / "s"), "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    m = json.loads(r.stdout)
+    assert m["baseline"] == pytest.approx(10 * math.log(8) / 25)

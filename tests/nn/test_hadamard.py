@@ -1,0 +1,131 @@
+"""Tests of approxbounds.nn.hadamard: Sylvester matrices, FWHT, block and Kronecker variants."""
+import numpy as np
+import pytest
+
+from approxbounds.nn.hadamard import (
+    block_fwht, block_sylvester, check_power_of_two, fwht, hadamard_kron, is_power_of_two, kron_factors,
+    sylvester,
+)
+
+H2 = np.array([[1.0, 1.0], [1.0, -1.0]])
+
+
+@pytest.mark.parametrize("k", range(0, 8))
+def test_sylvester_recursion_and_properties(k):
+    n = 2 ** k
+    s = sylvester(n)
+    # the defining recursion S_{2m} = S_m ⊗ H2
+    if k:
+        np.testing.assert_array_equal(s, np.kron(sylvester(n // 2), H2))
+    else:
+        np.testing.assert_array_equal(s, [[1.0]])
+    assert set(np.unique(s)) <= {-1.0, 1.0}
+    np.testing.assert_array_equal(s, s.T)
+    np.testing.assert_array_equal(s @ s, n * np.eye(n))      # exact in float64 for these sizes
+    # closed form (-1)^{popcount(i & j)}
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    pc = np.vectorize(lambda v: bin(int(v)).count("1"))(i & j) if n > 1 else np.zeros((1, 1), int)
+    np.testing.assert_array_equal(s, (-1.0) ** pc)
+
+
+def test_sylvester_dtype_and_validation():
+    assert sylvester(8, np.float32).dtype == np.float32
+    for bad in (3, 6, 12, 100):
+        with pytest.raises(ValueError, match="power of two"):
+            sylvester(bad)
+    with pytest.raises(ValueError, match="n"):
+        sylvester(0)
+    with pytest.raises(TypeError, match="n"):
+        sylvester(4.0)
+    with pytest.raises(ValueError, match="<= 8192"):
+        sylvester(2 ** 14)
+    with pytest.raises(ValueError, match="dtype"):
+        sylvester(4, np.int64)
+    assert [is_power_of_two(v) for v in (1, 2, 3, 4, 0, -2, True)] == [True, True, False, True, False, False, False]
+    assert check_power_of_two("m", 16) == 16
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 32, 128])
+def test_fwht_equals_dense_product_exactly_on_integers(n):
+    rng = np.random.default_rng(n)
+    x = rng.integers(-50, 50, (3, 5, n)).astype(np.float64)     # batched over two leading axes
+    np.testing.assert_array_equal(fwht(x), x @ sylvester(n))
+    np.testing.assert_array_equal(hadamard_kron(x), x @ sylvester(n))
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-13), (np.float32, 2e-6)])
+def test_fwht_float_and_involution(dtype, rtol):
+    rng = np.random.default_rng(1)
+    n = 256
+    x = rng.standard_normal((7, n)).astype(dtype)
+    y = fwht(x)
+    assert y.dtype == dtype and x.dtype == dtype
+    ref = x.astype(np.float64) @ sylvester(n)
+    np.testing.assert_allclose(y, ref, rtol=rtol, atol=rtol * np.abs(ref).max())
+    # orthonormal version is an involution and preserves norms
+    z = fwht(fwht(x, scale=1 / np.sqrt(n)), scale=1 / np.sqrt(n))
+    np.testing.assert_allclose(z, x, rtol=rtol * 10, atol=rtol * 10)
+    np.testing.assert_allclose(np.linalg.norm(fwht(x, scale=1 / np.sqrt(n)), axis=1),
+                               np.linalg.norm(x, axis=1), rtol=rtol * 10)
+
+
+def test_fwht_in_place_and_out_and_input_untouched():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((4, 16))
+    x0 = x.copy()
+    ref = x @ sylvester(16)
+    y = fwht(x)
+    np.testing.assert_array_equal(x, x0)
+    out = np.empty_like(x)
+    assert fwht(x, out=out) is out
+    np.testing.assert_allclose(out, ref, rtol=1e-14)
+    fwht(x, out=x)
+    np.testing.assert_allclose(x, ref, rtol=1e-14)
+    np.testing.assert_allclose(y, ref, rtol=1e-14)
+    # non-contiguous input is fine
+    xt = rng.standard_normal((16, 4)).T
+    np.testing.assert_allclose(fwht(xt), xt @ sylvester(16), rtol=1e-13)
+
+
+def test_fwht_validation():
+    with pytest.raises(ValueError, match="power of two"):
+        fwht(np.ones((2, 6)))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        fwht(np.ones(4, dtype=int))
+    with pytest.raises(ValueError, match="out"):
+        fwht(np.ones(4), out=np.ones(8))
+    with pytest.raises(ValueError, match="at least one axis"):
+        fwht(np.float64(1.0))
+
+
+@pytest.mark.parametrize("n,m", [(16, 1), (16, 2), (16, 4), (16, 16), (24, 8), (64, 16)])
+def test_block_variants(n, m):
+    bs = block_sylvester(n, m)
+    q = n // m
+    # I_q ⊗ S_m: block diagonal, non-zero fraction 1/q, (bs/√m) orthogonal
+    np.testing.assert_array_equal(bs, np.kron(np.eye(q), sylvester(m)))
+    assert np.count_nonzero(bs) == q * m * m
+    np.testing.assert_allclose((bs / np.sqrt(m)) @ (bs / np.sqrt(m)).T, np.eye(n), atol=1e-14)
+    rng = np.random.default_rng(n + m)
+    x = rng.integers(-9, 9, (3, n)).astype(np.float64)
+    np.testing.assert_array_equal(block_fwht(x, m), x @ bs)
+    np.testing.assert_array_equal(hadamard_kron(x, m), x @ bs)
+
+
+def test_block_validation():
+    with pytest.raises(ValueError, match="multiple"):
+        block_sylvester(12, 8)
+    with pytest.raises(ValueError, match="power of two"):
+        block_sylvester(12, 3)
+    with pytest.raises(ValueError, match="multiple"):
+        block_fwht(np.ones((2, 12)), 8)
+    with pytest.raises(ValueError, match="multiple"):
+        hadamard_kron(np.ones((2, 12)), 8)
+
+
+def test_kron_factors():
+    for k in range(11):
+        m = 2 ** k
+        a, b = kron_factors(m)
+        assert a * b == m and a <= b <= 2 * a
+        np.testing.assert_array_equal(np.kron(sylvester(a), sylvester(b)), sylvester(m))
