@@ -98,3 +98,18 @@ def test_jsonl_append_read_and_partial_last_line(tmp_path):
         _io.read_jsonl(target)
     _io.atomic_write_jsonl(target, [{"a": 1}, {"b": 2}])
     assert [json.loads(l) for l in target.read_text().splitlines()] == [{"a": 1}, {"b": 2}]
+
+
+def test_atomic_write_uses_ordinary_file_mode(tmp_path):
+    """mkstemp makes 0600 files; written results must get the mode open() would give."""
+    import os
+    import stat
+
+    from approxbounds._io import atomic_write_text
+
+    mask = os.umask(0o022)
+    try:
+        target = atomic_write_text(tmp_path / "report.md", "hello")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644

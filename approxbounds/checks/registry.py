@@ -1,0 +1,179 @@
+"""Registry of the numeric proof checks and :func:`run_checks`.
+
+Each registered check is a function ``check(seed) -> list[CheckResult]`` (the
+:class:`~approxbounds.capacity.empirical.CheckResult` of the capacity module: claim, numbers,
+passed). :func:`run_checks` runs a selection and tags every result with the name of the
+check that produced it. A check that raises is reported as a FAIL carrying the error, never
+skipped.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import time
+from dataclasses import dataclass
+
+from approxbounds._validation import check_int
+from approxbounds.capacity.empirical import CheckResult
+
+__all__ = ["CHECKS", "NamedCheckResult", "run_checks", "check_names", "results_to_json",
+           "format_table", "all_passed"]
+
+
+@dataclass(frozen=True)
+class NamedCheckResult(CheckResult):
+    """A :class:`CheckResult` plus the registry name of its check and the run time (s)."""
+
+    name: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "claim": self.claim, "numbers": dict(self.numbers),
+                "passed": bool(self.passed)}
+
+
+def _capacity(seed):
+    from approxbounds.capacity.empirical import default_checks
+
+    return default_checks(seed)
+
+
+#: name -> (module path, function name, proof step it checks); order = run order
+CHECKS = {
+    "clipping": ("approxbounds.checks.clipping", "check_clipping",
+                 "Theorem L, step 2: clipping onto the range is 1-Lipschitz"),
+    "tail_bounds": ("approxbounds.checks.tail_bounds", "check_tail_bounds",
+                    "Theorem L, step 3: Chernoff-KL and Hoeffding tail bounds"),
+    "sample_size": ("approxbounds.checks.tail_bounds", "check_sample_sizes",
+                    "Theorem L, step 3: the sample size n (union bound over pairs)"),
+    "sauer": ("approxbounds.checks.counting", "check_sauer_formulas",
+              "Sauer-Shelah: exact sums vs closed form"),
+    "sauer_enumerated": ("approxbounds.checks.counting", "check_sauer_enumerated",
+                         "Sauer-Shelah on enumerated classes"),
+    "varshamov_gilbert": ("approxbounds.checks.counting", "check_varshamov_gilbert",
+                          "Varshamov-Gilbert codes behind every L^p packing"),
+    "bump_norms": ("approxbounds.checks.packing_checks", "check_bump_norms",
+                   "||phi||_p^p closed form by quadrature"),
+    "packings": ("approxbounds.checks.packing_checks", "check_packings",
+                 "packing membership and separation"),
+    "theorem_c": ("approxbounds.checks.brute_force", "check_theorem_c_brute_force",
+                  "Theorems C and L vs the true sup-inf distance on a tiny finite class"),
+    "theorem_s": ("approxbounds.checks.brute_force", "check_theorem_s_shattering",
+                  "Theorem S: the shattering argument on an enumerated class"),
+    "capacity_patterns": ("approxbounds.checks.registry", "_capacity",
+                          "growth / VC / Pdim bounds vs sign patterns found by search"),
+    "certificates": ("approxbounds.checks.certificate_grid", "check_certificate_grid",
+                     "every certificate of a grid verifies at 50 digits"),
+    "yarotsky": ("approxbounds.checks.gadget_check", "check_yarotsky_gadget",
+                 "Yarotsky's square gadget error 2^(-2m-2)"),
+}
+
+
+def check_names() -> list[str]:
+    """Names of the registered checks, in run order."""
+    return list(CHECKS)
+
+
+def _resolve(names):
+    if names is None:
+        return list(CHECKS)
+    if isinstance(names, str):
+        names = [names]
+    names = list(names)
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown check name(s) {', '.join(map(repr, unknown))}; valid values: "
+                         f"{', '.join(CHECKS)}")
+    if not names:
+        raise ValueError("names must not be empty (use None for every check)")
+    return list(dict.fromkeys(names))
+
+
+def run_checks(names=None, seed: int = 0, *, progress=None) -> list[NamedCheckResult]:
+    """Run the selected checks (default: all) and return their results in order.
+
+    Parameters
+    ----------
+    names : None, str or iterable of str
+        Registered check names (:func:`check_names`); ``None`` runs every check.
+    seed : int >= 0
+        Seed of every random choice (results are deterministic for a seed).
+    progress : callable, optional
+        Called as ``progress(name)`` after each check (e.g. a tqdm ``update``).
+
+    Returns
+    -------
+    list of NamedCheckResult
+    """
+    seed = check_int("seed", seed, minimum=0)
+    out = []
+    for name in _resolve(names):
+        module, func, _ = CHECKS[name]
+        t0 = time.perf_counter()
+        try:
+            results = getattr(importlib.import_module(module), func)(seed)
+            if isinstance(results, CheckResult):
+                results = [results]
+            if not results:
+                raise RuntimeError("the check returned no result")
+        except Exception as exc:  # a crashing check is a failing check, reported as such
+            results = [CheckResult(claim=f"{name}: the check raised an exception",
+                                   numbers={"error": f"{type(exc).__name__}: {exc}"},
+                                   passed=False)]
+        dt = time.perf_counter() - t0
+        for r in results:
+            out.append(NamedCheckResult(claim=r.claim, numbers=dict(r.numbers),
+                                        passed=bool(r.passed), name=name,
+                                        seconds=dt / len(results)))
+        if progress is not None:
+            progress(name)
+    return out
+
+
+def all_passed(results) -> bool:
+    """True when there is at least one result and every one passed."""
+    results = list(results)
+    return bool(results) and all(r.passed for r in results)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return f"{v:.6g}" if math.isfinite(v) else str(v)
+    if isinstance(v, (list, tuple)):
+        inner = ", ".join(_fmt(x) for x in v[:8])
+        return f"[{inner}{', ...' if len(v) > 8 else ''}]"
+    return str(v)
+
+
+def format_numbers(numbers: dict) -> str:
+    """``key=value`` pairs, floats to 6 significant digits."""
+    return ", ".join(f"{k}={_fmt(v)}" for k, v in numbers.items())
+
+
+def format_table(results) -> str:
+    """Plain-text table: one block per result (status, name, claim, numbers) and a summary."""
+    results = list(results)
+    lines = []
+    for r in results:
+        lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<18} {r.claim}")
+        lines.append(f"      {'':<18} {format_numbers(r.numbers)}")
+    n_fail = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - n_fail}/{len(results)} checks passed"
+                 + (f", {n_fail} FAILED" if n_fail else ""))
+    return "\n".join(lines)
+
+
+def results_to_json(results, seed: int = 0) -> dict:
+    """One JSON-compatible object: overall status, counts and every result."""
+    from approxbounds._io import to_json_compatible
+
+    results = list(results)
+    return to_json_compatible({
+        "passed": all_passed(results),
+        "n_checks": len(results),
+        "n_failed": sum(not r.passed for r in results),
+        "seed": seed,
+        "results": [r.to_dict() for r in results],
+    })
