@@ -3,6 +3,7 @@
 Every number is a :class:`Bound` carrying its formula, provenance tag ([V]/[P] certified,
 [R] rate only), citation and ingredients. See ``docs/capacity.md`` for statements and proofs.
 """
+from approxbounds.capacity._cache import cache_info, clear_caches
 from approxbounds.capacity.activation import ACTIVATION_NAMES, Activation
 from approxbounds.capacity.architecture import Architecture, Quantization
 from approxbounds.capacity.bhlm import (bhlm_growth_bound, bhlm_pdim, bhlm_vcdim,
@@ -26,4 +27,5 @@ __all__ = [
     "bhlm_vcdim_grid", "evaluate",
     "ln_sauer_sum", "log2_sauer_sum", "sauer_sum_exact", "ln_sauer_closed", "log2_sauer_closed",
     "goldberg_jerrum_formula", "goldberg_jerrum_network", "bartlett_maiorov_meir",
+    "clear_caches", "cache_info",
 ]

@@ -20,22 +20,31 @@ For a feed-forward network with ``W`` parameters, ``U`` units in ``L`` layers (w
     \qquad (U > 2,\ \nu = 0).
 
 Everything is evaluated in the log domain (``log2`` of exact integers), so nothing
-overflows for ``W`` up to :math:`10^{12}` and ``m`` up to :math:`10^{30}`.
+overflows for ``W`` up to :math:`10^{12}`; ``m`` may be any Python int (``math.log2`` of an
+int is exact-argument and works beyond the float range, e.g. ``m = 10**400``) or a finite
+float.
 
 ``U <= 2``: Theorem 7's closed form is only stated for ``U > 2``. We then use the
 *growth inversion* bound (tag [P], proof in ``docs/capacity.md``): if some
 ``m >= L̄W`` has product bound ``< 2**m`` then no ``m`` points are shattered, so
 ``VCdim <= m - 1``. It is computed for every architecture and may be the smaller one.
+
+Per-architecture quantities (the counts, the product bound's constant term, the inversion
+search) are cached (:mod:`approxbounds.capacity._cache`), so evaluating the product bound
+at many ``m`` costs one multiply-add each.
 """
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from approxbounds._validation import check_real
+from approxbounds.capacity._cache import per_architecture
 from approxbounds.capacity.architecture import Architecture
-from approxbounds.capacity.bound import Bound
+from approxbounds.capacity.bound import Bound, float_up, short_int_str
 
 __all__ = ["BhlmCounts", "counts", "augmented_counts", "bhlm_vcdim", "bhlm_log2_growth",
            "bhlm_growth_bound", "bhlm_vcdim_by_growth", "SOURCE"]
@@ -61,24 +70,42 @@ class BhlmCounts:
     nu: int
     R: int
 
-    @property
+    @cached_property
     def sum_W_i(self) -> int:
         """``L̄ W = Σ_i W_i``."""
         return sum(self.W_i)
 
-    @property
+    @cached_property
     def Lbar(self) -> Fraction:
         return Fraction(self.sum_W_i, self.W)
 
+    @cached_property
+    def log2_growth_const(self) -> float:
+        r"""Constant term of the product bound in ``log2 m``:
+        :math:`\log_2 B(m) = C + (\sum_i W_i) \log_2 m` with
+        :math:`C = \sum_i [1 + W_i (1 + \log_2 e + \log_2 k_i + \log_2 p + \log_2 f_i
+        - \log_2 W_i)]`, :math:`f_i = 1 + (i-1)\nu^{i-1}`."""
+        lp = math.log2(self.p)
+        return math.fsum(
+            1.0 + w * (1.0 + LOG2E + math.log2(k) + lp + math.log2(f) - math.log2(w))
+            for k, w, f in zip(self.widths, self.W_i, self.factors))
+
     def to_dict(self) -> dict:
+        """JSON-ready counts (``Lbar`` as a float, exactly as ``Lbar_exact`` = "num/den")."""
+        lb = self.Lbar
         return {"L": self.L, "W": self.W, "U": self.U, "p": self.p, "nu": self.nu,
-                "R": self.R, "sum_W_i": self.sum_W_i,
-                "Lbar": f"{self.Lbar.numerator}/{self.Lbar.denominator}"}
+                "R": self.R, "sum_W_i": self.sum_W_i, "Lbar": float(lb),
+                "Lbar_exact": f"{lb.numerator}/{lb.denominator}"}
 
 
 def counts(arch: Architecture) -> BhlmCounts:
-    """Theorem 7's quantities for ``arch`` itself (requires output width 1)."""
+    """Theorem 7's quantities for ``arch`` itself (requires output width 1; cached)."""
     _check_arch(arch)
+    return _counts(arch)
+
+
+@per_architecture
+def _counts(arch: Architecture) -> BhlmCounts:
     return BhlmCounts(arch.L, arch.W, arch.U, arch.widths, arch.W_i, arch.degree_factors,
                       arch.activation.bhlm_p, arch.degree, arch.R)
 
@@ -92,8 +119,15 @@ def augmented_counts(arch: Architecture) -> BhlmCounts:
     (cumulative convention), ``1`` when ν = 0; ``R' = R + (1 + L ν^L)``; ``U' = U + 1``.
     Every Theorem-7 expression is non-decreasing in these counts, so over-counting the
     extra layer only weakens (never invalidates) the bound; see ``docs/capacity.md``.
+    Cached per architecture.
     """
-    c = counts(arch)
+    _check_arch(arch)
+    return _augmented_counts(arch)
+
+
+@per_architecture
+def _augmented_counts(arch: Architecture) -> BhlmCounts:
+    c = _counts(arch)
     nu = c.nu
     extra_factor = 1 + c.L * nu ** c.L
     w_last = c.W + 1 if nu > 0 else 1
@@ -143,38 +177,71 @@ def bhlm_vcdim(arch: Architecture) -> Bound:
 
 
 def _log2_growth(c: BhlmCounts, log2_m: float) -> float:
-    total = 0.0
-    for k, w, f in zip(c.widths, c.W_i, c.factors):
-        # log2 of 2 (2 e m k p f / w)^w
-        total += 1.0 + w * (1.0 + LOG2E + log2_m + _log2_int(k) + _log2_int(c.p)
-                            + _log2_int(f) - _log2_int(w))
-    return total
+    """log2 of ``prod_i 2 (2 e m k_i p f_i / W_i)^{W_i}`` given ``log2 m``."""
+    return c.log2_growth_const + c.sum_W_i * log2_m
+
+
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool (True or False), got {value!r}")
+    return value
+
+
+def _count_and_log2(name: str, value, minimum: int = 1):
+    """``(value, log2 value)`` for a number of points: a Python/numpy int of any size (kept
+    exact; ``math.log2`` of an int never overflows) or a finite real ``>= minimum``."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = int(value)
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {short_int_str(value)}")
+        return value, math.log2(value)
+    v = check_real(name, value, low=float(minimum))  # TypeError/NaN/inf named
+    return v, math.log2(v)
 
 
 def bhlm_log2_growth(c: BhlmCounts, m) -> float:
-    """log2 of Theorem 7's product bound on Π(m); needs ``m >= L̄W``.
+    r"""log2 of Theorem 7's product bound on Π(m); needs ``m >= L̄W``.
 
-    ``m`` may be an int or a float up to 1e30 (or more); evaluated in the log domain.
+    Parameters
+    ----------
+    c : BhlmCounts
+        From :func:`counts` or :func:`augmented_counts`.
+    m : int or float
+        Number of points, ``m >= L̄W = Σ_i W_i``: any Python int (e.g. ``10**400``; only
+        ``log2 m`` is formed) or a finite float.
+
+    Returns
+    -------
+    float
+        :math:`\sum_i [1 + W_i \log_2(2 e m k_i p f_i / W_i)]`, evaluated as
+        ``C + (Σ W_i) log2 m`` (see :attr:`BhlmCounts.log2_growth_const`).
     """
-    m = check_real("m", m, low=1.0)
+    if not isinstance(c, BhlmCounts):
+        raise TypeError(f"c must be BhlmCounts (from counts/augmented_counts), got "
+                        f"{type(c).__name__}")
+    m, log2_m = _count_and_log2("m", m)
     if m < c.sum_W_i:
-        raise ValueError(f"the BHLM product bound needs m >= L̄W = {c.sum_W_i}, got m={m:g}")
-    return _log2_growth(c, math.log2(m))
+        raise ValueError(f"the BHLM product bound needs m >= L̄W = {c.sum_W_i}, got m={m}")
+    return _log2_growth(c, log2_m)
 
 
 def bhlm_growth_bound(arch: Architecture, N, *, thresholded: bool = False) -> Bound:
     """Theorem 7 product bound as a :class:`Bound` (``log2_growth``), for ``N >= L̄W``.
 
-    With ``thresholded=True`` it bounds the growth of ``thr(G)`` via the augmented
-    network (one more parameter, one more layer).
+    ``N`` is an int of any size or a finite float. With ``thresholded=True`` it bounds the
+    growth of ``thr(G)`` via the augmented network (one more parameter, one more layer).
     """
+    _check_bool("thresholded", thresholded)
     c = augmented_counts(arch) if thresholded else counts(arch)
-    value = bhlm_log2_growth(c, N)
+    N, log2_n = _count_and_log2("N", N)
+    if N < c.sum_W_i:
+        raise ValueError(f"the BHLM product bound needs N >= L̄W = {c.sum_W_i}, got N={N}")
+    value = _log2_growth(c, log2_n)
     tag = "P" if thresholded else "V"
     return Bound("log2_growth", "bhlm2019_product" + ("_augmented" if thresholded else ""),
                  value, tag, SOURCE + (" + one-more-parameter/layer reduction" if thresholded
                                        else ""),
-                 {**c.to_dict(), "N": float(N), "thresholded": thresholded})
+                 {**c.to_dict(), "N": N, "thresholded": thresholded})
 
 
 def _inversion_m(c: BhlmCounts) -> int:
@@ -206,13 +273,21 @@ def bhlm_vcdim_by_growth(arch: Architecture, *, thresholded: bool = False) -> Bo
     """VC bound from the product bound: VCdim <= m - 1 for the first m >= L̄W with Π(m) < 2^m.
 
     [P] (elementary step on top of the [V] product bound; proof in ``docs/capacity.md``).
-    With ``thresholded=True`` it bounds Pdim(G) through the augmented network.
+    With ``thresholded=True`` it bounds Pdim(G) through the augmented network. Cached per
+    architecture (a copy is returned).
     """
-    c = augmented_counts(arch) if thresholded else counts(arch)
+    _check_bool("thresholded", thresholded)
+    _check_arch(arch)
+    return _by_growth(arch, thresholded).copy()
+
+
+@per_architecture
+def _by_growth(arch: Architecture, thresholded: bool) -> Bound:
+    c = _augmented_counts(arch) if thresholded else _counts(arch)
     m = _inversion_m(c)
     return Bound("pdim" if thresholded else "vcdim",
                  "bhlm2019_growth_inversion" + ("_augmented" if thresholded else ""),
-                 float(m - 1), "P", SOURCE + " (product bound) + definition of VCdim",
+                 float_up(m - 1), "P", SOURCE + " (product bound) + definition of VCdim",
                  {**c.to_dict(), "m": m, "log2_growth_at_m": _log2_growth(c, math.log2(m))})
 
 

@@ -34,6 +34,9 @@ def _int_array(name, x):
     a = np.asarray(x)
     if a.dtype == bool or not np.issubdtype(a.dtype, np.integer):
         if np.issubdtype(a.dtype, np.floating) and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
+            if a.size and np.max(np.abs(a)) > 2.0**53:
+                raise ValueError(f"{name} must be <= 2**53 when given as floats (exact "
+                                 f"integers), got maximum {np.max(np.abs(a)):g}")
             a = a.astype(np.int64)
         else:
             raise TypeError(f"{name} must be an integer array, got dtype {a.dtype}")
@@ -121,6 +124,10 @@ def evaluate(archs, fn=None) -> list:
     :class:`Architecture` in ``archs`` and return the list of results."""
     from approxbounds.capacity.vcdim import vcdim_bound
     fn = vcdim_bound if fn is None else fn
+    if not callable(fn):
+        raise TypeError(f"fn must be callable (Architecture -> result), got {type(fn).__name__}")
+    if isinstance(archs, (str, bytes)) or not hasattr(archs, "__iter__"):
+        raise TypeError(f"archs must be an iterable of Architecture, got {type(archs).__name__}")
     out = []
     for i, a in enumerate(archs):
         if not isinstance(a, Architecture):

@@ -11,6 +11,12 @@ Candidates, all certified (proofs in ``docs/capacity.md``):
 * ``finite_class_count``: :math:`\Pi \le 2^b` for a fully quantized class;
 * ``finite_union``: :math:`b + \log_2 \Pi_{\mathrm{full}}(N)` for quantized classes with
   full-precision scalars left (union over codes).
+
+``N`` may be any Python int (``10**400`` is fine: only logs of ``N`` are formed, the trivial
+candidate is skipped once ``N`` exceeds the float range) or an integral float. The
+per-architecture parts (dimension bounds, BHLM counts) are cached
+(:mod:`approxbounds.capacity._cache`), so a call costs the Sauer sum at ``N`` plus a few
+multiply-adds.
 """
 from __future__ import annotations
 
@@ -19,11 +25,11 @@ import math
 from approxbounds.capacity import bhlm
 from approxbounds.capacity._select import best_of
 from approxbounds.capacity.architecture import Architecture
-from approxbounds.capacity.bound import Bound
+from approxbounds.capacity.bound import Bound, float_up
 from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
-from approxbounds.capacity.pseudodim import pdim_bound
+from approxbounds.capacity.pseudodim import cached_pdim_bound
 from approxbounds.capacity.sauer import _as_count, ln_sauer_sum_detail
-from approxbounds.capacity.vcdim import vcdim_bound
+from approxbounds.capacity.vcdim import cached_vcdim_bound
 
 __all__ = ["log2_growth_bound", "growth_candidates"]
 
@@ -35,20 +41,22 @@ def growth_candidates(arch: Architecture, N, *, thresholded: bool = True):
     if not isinstance(arch, Architecture):
         raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
     if not isinstance(thresholded, bool):
-        raise TypeError("thresholded must be a bool")
-    n = _as_count("N", N)
-    if n < 1:
-        raise ValueError(f"N must be >= 1, got {n}")
+        raise TypeError(f"thresholded must be a bool (True or False), got {thresholded!r}")
+    n = _as_count("N", N, minimum=1)
     cands, skipped = [], {}
-    cands.append(Bound("log2_growth", "trivial", float(n), "P",
-                       "at most 2^N label vectors on N points", {"N": n}))
-    dim = pdim_bound(arch) if thresholded else vcdim_bound(arch)
+    try:
+        cands.append(Bound("log2_growth", "trivial", float_up(n), "P",
+                           "at most 2^N label vectors on N points", {"N": n}))
+    except OverflowError:
+        skipped["trivial"] = ("N exceeds the float range (~1.8e308), so log2 2^N = N is not "
+                              "a float; the Sauer-Shelah bound is far smaller anyway")
+    dim = cached_pdim_bound(arch) if thresholded else cached_vcdim_bound(arch)
     V = int(math.floor(dim.value))
     ln_val, exact = ln_sauer_sum_detail(n, V)
     cands.append(Bound("log2_growth", "sauer_shelah", ln_val / math.log(2.0), "P",
                        SAUER_SOURCE + f"; dimension from {dim.method}",
                        {"N": n, "V": V, "dimension": dim.quantity, "dimension_method":
-                        dim.method, "sum_exact": exact}))
+                        dim.method, "sum_is_exact": exact}))
     c = bhlm.augmented_counts(arch) if thresholded else bhlm.counts(arch)
     full_candidates = [cands[-1]]
     if n >= c.sum_W_i:
@@ -60,7 +68,7 @@ def growth_candidates(arch: Architecture, N, *, thresholded: bool = True):
     if arch.quantization is not None:
         b = quantized_bits(arch)
         if arch.is_finite:
-            cands.append(Bound("log2_growth", "finite_class_count", float(b), "P",
+            cands.append(Bound("log2_growth", "finite_class_count", b, "P",
                                FINITE_SOURCE, {"b": b, "n_quantized": arch.n_quantized}))
         else:
             full = min(full_candidates, key=lambda x: x.value)
@@ -80,7 +88,8 @@ def log2_growth_bound(arch: Architecture, N, *, thresholded: bool = True) -> Bou
     ----------
     arch : Architecture
     N : int or integral float
-        Number of points, ``N >= 1`` (up to 1e30 and beyond).
+        Number of points, ``N >= 1``: any Python int (``10**400`` works; huge counts only
+        enter through logarithms) or a whole-number float such as ``1e30``.
     thresholded : bool
         ``True``: the class thr(G) = {1[g(x) > t]} (uses Pdim); ``False``: sgn(G).
     """

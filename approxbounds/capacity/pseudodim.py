@@ -11,6 +11,7 @@ Pdim <= b [P].
 from __future__ import annotations
 
 from approxbounds.capacity import bhlm
+from approxbounds.capacity._cache import per_architecture
 from approxbounds.capacity._select import best_of
 from approxbounds.capacity.architecture import Architecture
 from approxbounds.capacity.bound import Bound
@@ -20,9 +21,31 @@ __all__ = ["pdim_bound", "pdim_candidates"]
 
 
 def pdim_candidates(arch: Architecture) -> tuple[list[Bound], dict]:
-    """Certified Pdim bounds: augmented Thm 7 closed form, augmented growth inversion, 2^b."""
+    """Certified Pdim bounds: augmented Thm 7 closed form, augmented growth inversion, 2^b.
+
+    Cached per architecture; the returned bounds are copies.
+    """
+    _check(arch)
+    cands, skipped = _candidates(arch)
+    return [b.copy() for b in cands], dict(skipped)
+
+
+def pdim_bound(arch: Architecture) -> Bound:
+    """Smallest certified upper bound on Pdim(G) (``quantity="pdim"``, tag "P").
+
+    Cached per architecture (equal architectures share the entry); a copy is returned.
+    """
+    _check(arch)
+    return cached_pdim_bound(arch).copy()
+
+
+def _check(arch):
     if not isinstance(arch, Architecture):
         raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+
+
+@per_architecture
+def _candidates(arch: Architecture) -> tuple[tuple, dict]:
     cands, skipped = [], {}
     try:
         cands.append(bhlm.bhlm_pdim(arch))
@@ -33,12 +56,14 @@ def pdim_candidates(arch: Architecture) -> tuple[list[Bound], dict]:
     cands.append(bhlm.bhlm_vcdim_by_growth(arch, thresholded=True))
     if arch.is_finite:
         b = quantized_bits(arch)
-        cands.append(Bound("pdim", "finite_class_count", float(b), "P", FINITE_SOURCE,
+        cands.append(Bound("pdim", "finite_class_count", b, "P", FINITE_SOURCE,
                            {"b": b, "n_quantized": arch.n_quantized}))
-    return cands, skipped
+    return tuple(cands), skipped
 
 
-def pdim_bound(arch: Architecture) -> Bound:
-    """Smallest certified upper bound on Pdim(G) (``quantity="pdim"``, tag "P")."""
-    cands, skipped = pdim_candidates(arch)
-    return best_of(cands, skipped)
+@per_architecture
+def cached_pdim_bound(arch: Architecture) -> Bound:
+    """The shared (not copied) cached result of :func:`pdim_bound`: read it, do not edit its
+    ``ingredients``. For callers inside :mod:`approxbounds.capacity` that only read."""
+    cands, skipped = _candidates(arch)
+    return best_of(list(cands), skipped)

@@ -10,16 +10,20 @@ Thm 3.6 and Thm 3.7. For a class ``H`` with ``VCdim(H) = V``:
 
 and :math:`\Phi(N, V) = 2^N` when :math:`N \le V`. Proofs are in ``docs/capacity.md`` [P].
 
-Evaluation of :math:`\ln \Phi(N, V)` (``N`` an integer up to :math:`10^{30}` or more):
+Evaluation of :math:`\ln \Phi(N, V)` (``N`` any Python int, e.g. :math:`10^{30}` or
+:math:`10^{400}`):
 
 * *exact* (up to the final float rounding, which is rounded upward) when the sum has at
-  most :data:`EXACT_TERMS` terms on the short side: the integers are summed exactly with
-  Python big ints;
+  most :data:`EXACT_TERMS` terms on the short side and those terms are not too long
+  (``short * bit_length(N) <= EXACT_TERMS * EXACT_BITS_PER_TERM``, which holds for every
+  ``N < 2**128``): the integers are summed exactly with Python big ints;
 * otherwise a *certified upper bound*: for :math:`V < (N+1)/2` consecutive terms satisfy
   :math:`\binom{N}{i-1} / \binom{N}{i} = i/(N-i+1) \le r := V/(N-V+1) < 1`, so
   :math:`\Phi \le \binom{N}{V} / (1 - r)`; :math:`\ln\binom{N}{V}` is computed with mpmath
   at a precision that resolves ``N`` exactly and rounded upward. It is also capped by
-  :math:`N \ln 2`. The bound exceeds the exact value by at most :math:`-\ln(1-r)`.
+  :math:`N \ln 2` (when that is a float). The bound exceeds the exact value by at most
+  :math:`-\ln(1-r)`. For :math:`V \ge (N+1)/2` beyond the exact range the value is
+  :math:`N \ln 2`, which must be a float (``ValueError`` naming ``N`` otherwise).
 """
 from __future__ import annotations
 
@@ -29,23 +33,30 @@ import numbers
 import mpmath
 
 from approxbounds._validation import check_real
+from approxbounds.capacity.bound import decimal_digits, short_int_str
 
 __all__ = ["ln_sauer_sum", "log2_sauer_sum", "sauer_sum_exact", "ln_sauer_sum_detail",
            "ln_sauer_closed", "log2_sauer_closed", "EXACT_TERMS"]
 
 EXACT_TERMS = 4000
+#: bits per term allowed on average in the exact sum (its largest term has about
+#: ``short * log2 N`` bits): keeps the exact path cheap for astronomically large N
+EXACT_BITS_PER_TERM = 128
 LN2 = math.log(2.0)
+#: N ln 2 is formed as a float only below this (beyond it the 2^N cap is not a float)
+_CAP_LIMIT = 2**1020
 
 
-def _as_count(name: str, value) -> int:
-    """A non-negative integer given as an int or an integral float (e.g. 1e30)."""
+def _as_count(name: str, value, minimum: int = 0) -> int:
+    """An integer ``>= minimum`` given as an int (any size) or an integral float (e.g. 1e30)."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
+        if value < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum}, got "
+                             f"{short_int_str(value)}")
         return int(value)
-    v = check_real(name, value, low=0.0)
+    v = check_real(name, value, low=float(minimum))
     if not v.is_integer():
-        raise ValueError(f"{name} must be a whole number, got {v}")
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {v}")
     return int(v)
 
 
@@ -83,19 +94,26 @@ def ln_sauer_sum_detail(N, V) -> tuple[float, bool]:
     if V >= N:
         return _up(N * LN2), True
     short = min(V, N - V - 1)
-    if short <= EXACT_TERMS:
+    if short <= EXACT_TERMS and short * N.bit_length() <= EXACT_TERMS * EXACT_BITS_PER_TERM:
         return _up(math.log(sauer_sum_exact(N, V))), True
-    cap = _up(N * LN2)
+    cap = _up(N * LN2) if N < _CAP_LIMIT else math.inf
     if 2 * V >= N + 1:
+        if math.isinf(cap):
+            raise ValueError(f"ln Phi(N, V) >= (N-1) ln 2 exceeds the float range for "
+                             f"N ~ 10^{decimal_digits(N) - 1} and V >= (N+1)/2; use N < 2^1020")
         return cap, False
-    digits = len(str(N)) + 30
+    digits = decimal_digits(N) + 30
     with mpmath.workdps(digits):
         n, v = mpmath.mpf(N), mpmath.mpf(V)
         ln_binom = mpmath.loggamma(n + 1) - mpmath.loggamma(v + 1) - mpmath.loggamma(n - v + 1)
         r = v / (n - v + 1)
         val = ln_binom - mpmath.log1p(-r)
         bound = _up(float(val))
-    return min(bound, cap), False
+    value = min(bound, cap)
+    if not math.isfinite(value):
+        raise ValueError(f"ln Phi(N, V) exceeds the float range for N ~ 10^{decimal_digits(N) - 1},"
+                         f" V ~ 10^{decimal_digits(V) - 1}; V must be below ~1e300")
+    return value, False
 
 
 def ln_sauer_sum(N, V) -> float:
@@ -112,7 +130,8 @@ def ln_sauer_sum(N, V) -> float:
     -------
     float
         Exact (rounded up) when the short side of the sum has at most
-        :data:`EXACT_TERMS` terms; otherwise a certified upper bound (see module notes).
+        :data:`EXACT_TERMS` terms (and, for ``N >= 2**128``, short enough terms);
+        otherwise a certified upper bound (see module notes).
     """
     return ln_sauer_sum_detail(N, V)[0]
 
@@ -125,17 +144,37 @@ def log2_sauer_sum(N, V) -> float:
 def ln_sauer_closed(N, V) -> float:
     """:math:`V \\ln(e N / V)` for ``N >= V >= 1``; 0 for ``V = 0``.
 
-    ``N`` may be any real ``>= V`` (e.g. 1e30); ``V`` a real ``>= 0`` (an integer VC bound in
-    the Sauer–Shelah inequality).
+    ``N`` may be any real ``>= V`` (e.g. 1e30) or any Python int (e.g. ``10**400``: only
+    ``ln N`` is formed); ``V`` a real ``>= 0`` (an integer VC bound in the Sauer–Shelah
+    inequality).
     """
-    N = check_real("N", N, low=0.0)
-    V = check_real("V", V, low=0.0)
+    N = _nonneg_real("N", N)
+    V = _nonneg_real("V", V)
     if V == 0:
         return 0.0
     if N < V:
-        raise ValueError(f"ln_sauer_closed needs N >= V, got N={N:g} < V={V:g} "
+        raise ValueError(f"ln_sauer_closed needs N >= V, got N={_fmt(N)} < V={_fmt(V)} "
                          f"(for N <= V the sum is 2^N)")
-    return V * (1.0 + math.log(N) - math.log(V))
+    try:
+        return V * (1.0 + math.log(N) - math.log(V))
+    except OverflowError:
+        raise ValueError(f"V ln(eN/V) exceeds the float range for V={_fmt(V)}; "
+                         f"V must be below ~1e306") from None
+
+
+def _nonneg_real(name, value):
+    """A finite real ``>= 0``; ints are kept exact (``math.log`` handles any size)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0, got {short_int_str(value)}")
+        return int(value)
+    return check_real(name, value, low=0.0)
+
+
+def _fmt(x) -> str:
+    if isinstance(x, int):
+        return short_int_str(x)
+    return f"{x:g}"
 
 
 def log2_sauer_closed(N, V) -> float:

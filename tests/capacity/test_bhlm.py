@@ -124,3 +124,75 @@ def test_monotone_in_width_depth_pieces(d, hidden, idx, extra, pieces, degree):
     g = lambda a: bhlm.bhlm_vcdim_by_growth(a).value  # noqa: E731
     for other in (wider, deeper, more_pieces):
         assert g(other) >= g(base) - 1  # integer search: allow the rounding step
+
+
+# ---------------------------------------------------------------- huge m, caching, validation
+def _mp_log2_prod(c, m, dps=60):
+    with mpmath.workdps(dps):
+        return sum(1 + w * mpmath.log(2 * mpmath.e * mpmath.mpf(m) * k * c.p * f / w, 2)
+                   for k, w, f in zip(c.widths, c.W_i, c.factors))
+
+
+@pytest.mark.parametrize("m", [10**308, 10**309, 10**400, 10**5000, 2**20000 + 1],
+                         ids=["1e308", "1e309", "1e400", "1e5000", "2^20000+1"])
+def test_product_bound_for_ints_beyond_float_range(m):
+    a = Architecture.parse("2,16,16,1")
+    for c in (bhlm.counts(a), bhlm.augmented_counts(a)):
+        got = bhlm.bhlm_log2_growth(c, m)
+        assert math.isfinite(got)
+        assert math.isclose(got, float(_mp_log2_prod(c, m)), rel_tol=1e-12)
+    b = bhlm.bhlm_growth_bound(a, m, thresholded=True)
+    assert b.ingredients["N"] == m and b.tag == "P"  # exact int kept
+    assert int(b.to_dict()["ingredients"]["N_exact"], 0) == m  # decimal, or 0x... if huge
+
+
+def test_log2_growth_const_matches_mpmath():
+    for spec in ["1,10,1", "3,4,5,1", "2,1000,3,1"]:
+        c = bhlm.augmented_counts(Architecture.parse(spec))
+        with mpmath.workdps(50):
+            want = sum(1 + w * mpmath.log(2 * mpmath.e * k * c.p * f / w, 2)
+                       for k, w, f in zip(c.widths, c.W_i, c.factors))
+        assert abs(c.log2_growth_const - float(want)) <= 1e-12 * max(1.0, abs(float(want)))
+
+
+def test_counts_cached_and_json_friendly():
+    a, b = Architecture.parse("1,10,1"), Architecture.parse("1,10,1")
+    assert a == b and hash(a) == hash(b) and a is not b
+    assert bhlm.counts(a) is bhlm.counts(b)                      # shared cache entry
+    assert bhlm.augmented_counts(a) is bhlm.augmented_counts(b)
+    d = bhlm.counts(a).to_dict()
+    assert d["Lbar"] == 51 / 31 and d["Lbar_exact"] == "51/31"
+
+
+@pytest.mark.parametrize("m,exc", [(0, ValueError), (-3, ValueError), (0.5, ValueError),
+                                   (math.nan, ValueError), (math.inf, ValueError),
+                                   ("100", TypeError), (True, TypeError), (None, TypeError)])
+def test_bad_m_is_named(m, exc):
+    c = bhlm.counts(Architecture.parse("1,10,1"))
+    with pytest.raises(exc, match="m"):
+        bhlm.bhlm_log2_growth(c, m)
+
+
+def test_bad_arguments_are_named():
+    a = Architecture.parse("1,10,1")
+    with pytest.raises(TypeError, match="c must be BhlmCounts"):
+        bhlm.bhlm_log2_growth(a, 100)
+    with pytest.raises(ValueError, match="N >= L̄W"):
+        bhlm.bhlm_growth_bound(a, 5)
+    with pytest.raises(ValueError, match="N must be"):
+        bhlm.bhlm_growth_bound(a, -5)
+    with pytest.raises(TypeError, match="thresholded"):
+        bhlm.bhlm_growth_bound(a, 10**6, thresholded=1)
+    with pytest.raises(TypeError, match="thresholded"):
+        bhlm.bhlm_vcdim_by_growth(a, thresholded="no")
+    for fn in (bhlm.counts, bhlm.augmented_counts, bhlm.bhlm_vcdim, bhlm.bhlm_pdim,
+               bhlm.bhlm_vcdim_by_growth):
+        with pytest.raises(TypeError, match="arch"):
+            fn([1, 10, 1])
+
+
+def test_by_growth_returns_independent_copies():
+    a = Architecture.parse("1,10,1")
+    b = bhlm.bhlm_vcdim_by_growth(a)
+    b.ingredients["m"] = -1
+    assert bhlm.bhlm_vcdim_by_growth(a).ingredients["m"] == int(b.value) + 1

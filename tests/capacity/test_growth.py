@@ -37,3 +37,100 @@ def test_nondecreasing_in_N(N, k, h):
 def test_bad_N(N):
     with pytest.raises(ValueError, match="N"):
         log2_growth_bound(Architecture.parse("1,3,1"), N)
+
+
+# ---------------------------------------------------------------- huge N (any Python int)
+def _mp_product(c, N, dps=60):
+    import mpmath
+    with mpmath.workdps(dps):
+        return sum(1 + w * mpmath.log(2 * mpmath.e * mpmath.mpf(N) * k * c.p * f / w, 2)
+                   for k, w, f in zip(c.widths, c.W_i, c.factors))
+
+
+@pytest.mark.parametrize("spec,bits", [("1,10,1", None), ("2,35x9,1", 3)])
+def test_N_beyond_float_range(spec, bits):
+    import json
+
+    from approxbounds.capacity import bhlm
+
+    a = Architecture.parse(spec, bits=bits)
+    N = 10**400
+    b = log2_growth_bound(a, N)
+    assert math.isfinite(b.value)
+    assert "trivial" in b.ingredients["not_applicable"]
+    cands = b.ingredients["candidates"]
+    assert b.value == min(cands.values())
+    prod = float(_mp_product(bhlm.augmented_counts(a), N))
+    assert math.isclose(cands["bhlm2019_product_augmented"], prod, rel_tol=1e-12)
+    # monotone in N across the float-range boundary, and agrees with the float path
+    assert log2_growth_bound(a, 10**300).value <= b.value <= log2_growth_bound(a, 10**401).value
+    assert math.isclose(log2_growth_bound(a, 10**300).value,
+                        log2_growth_bound(a, 1e300).value, rel_tol=1e-12)
+    d = json.loads(json.dumps(b.to_dict(), allow_nan=False))
+    assert d["ingredients"]["N"] is None and int(d["ingredients"]["N_exact"]) == N
+
+
+def test_huge_N_sauer_against_mpmath():
+    # sgn class of a tiny network: V small, so the Sauer sum is exact and checkable
+    import mpmath
+
+    from approxbounds.capacity import vcdim_bound
+
+    a = Architecture.parse("1,1")
+    N = 10**350
+    b = log2_growth_bound(a, N, thresholded=False)
+    V = math.floor(vcdim_bound(a).value)
+    with mpmath.workdps(800):
+        want = mpmath.log(mpmath.fsum(mpmath.binomial(N, i) for i in range(V + 1)), 2)
+    got = b.ingredients["candidates"]["sauer_shelah"]
+    assert got >= float(want) * (1 - 1e-15) and math.isclose(got, float(want), rel_tol=1e-13)
+
+
+# ---------------------------------------------------------------- caching
+def test_per_architecture_quantities_computed_once(monkeypatch):
+    from approxbounds.capacity import bhlm, clear_caches
+
+    calls = []
+    real = bhlm._inversion_m
+    monkeypatch.setattr(bhlm, "_inversion_m", lambda c: calls.append(c) or real(c))
+    clear_caches()
+    a = Architecture.parse("2,16,16,1")
+    values = [log2_growth_bound(a, N).value for N in (10, 10**3, 10**6, 10**9, 10**30)]
+    values.append(log2_growth_bound(Architecture.parse("2,16,16,1"), 10**6).value)  # equal arch
+    assert len(calls) == 1  # the pseudo-dimension search ran once for all N
+    clear_caches()
+    cold = [log2_growth_bound(a, N).value for N in (10, 10**3, 10**6, 10**9, 10**30)]
+    assert len(calls) == 2 and cold == values[:5] and values[5] == values[2]
+
+
+def test_cached_results_cannot_be_corrupted():
+    a = Architecture.parse("1,10,1")
+    p = pdim_bound(a)
+    p.ingredients["candidates"]["fake"] = -1.0
+    p.ingredients["W"] = 0
+    again = pdim_bound(a)
+    assert "fake" not in again.ingredients["candidates"] and again.ingredients["W"] == a.W + 1
+    g = log2_growth_bound(a, 10**6)
+    g.ingredients["candidates"].clear()
+    assert log2_growth_bound(a, 10**6).ingredients["candidates"]
+
+
+@pytest.mark.parametrize("N,exc", [(math.nan, ValueError), (math.inf, ValueError),
+                                   (-5.0, ValueError), (0.0, ValueError), ("10", TypeError),
+                                   (True, TypeError), (None, TypeError), (1e30 + 0.5, None)])
+def test_bad_N_types_named(N, exc):
+    a = Architecture.parse("1,3,1")
+    if exc is None:  # 1e30 + 0.5 == 1e30 as a float: a whole number, accepted
+        assert math.isfinite(log2_growth_bound(a, N).value)
+        return
+    with pytest.raises(exc, match="N"):
+        log2_growth_bound(a, N)
+
+
+def test_bad_arch_and_flag():
+    with pytest.raises(TypeError, match="arch"):
+        log2_growth_bound("1,3,1", 10)
+    with pytest.raises(TypeError, match="thresholded"):
+        log2_growth_bound(Architecture.parse("1,3,1"), 10, thresholded="yes")
+    with pytest.raises(ValueError, match="output width"):
+        log2_growth_bound(Architecture.mlp(1, [3], out=2), 10)

@@ -31,3 +31,28 @@ def test_pdim_not_below_a_shattered_set():
 def test_finite_pdim():
     a = Architecture.parse("2,3,1", bits=2, quantize="all")
     assert pdim_bound(a).value == 2 * a.W
+
+
+def test_cached_equals_cold_and_copies_are_independent():
+    import pytest
+
+    from approxbounds.capacity import clear_caches
+    from approxbounds.capacity.pseudodim import pdim_candidates
+
+    a = Architecture.parse("2,16,16,1")
+    warm = pdim_bound(a)
+    clear_caches()
+    cold = pdim_bound(Architecture.parse("2,16,16,1"))
+    assert warm == cold and warm is not cold
+    cands, skipped = pdim_candidates(a)
+    cands[0].ingredients.clear()
+    skipped["x"] = "y"
+    again, skipped2 = pdim_candidates(a)
+    assert again[0].ingredients and "x" not in skipped2
+    with pytest.raises(TypeError, match="arch"):
+        pdim_bound("2,16,16,1")
+    with pytest.raises(TypeError, match="arch"):
+        pdim_candidates(None)
+    for _ in range(2):  # errors are not cached away
+        with pytest.raises(ValueError, match="output width"):
+            pdim_bound(Architecture.mlp(1, [3], out=2))

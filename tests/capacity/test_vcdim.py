@@ -29,3 +29,23 @@ def test_finite_class_wins_when_tiny():
 def test_type_errors():
     with pytest.raises(TypeError):
         vcdim_bound("1,10,1")
+
+
+def test_cached_equals_cold_and_copies_are_independent():
+    from approxbounds.capacity import cache_info, clear_caches
+    from approxbounds.capacity.vcdim import vcdim_candidates
+
+    clear_caches()
+    a = Architecture.parse("1,10,10,10,1")
+    cold = vcdim_bound(a)
+    warm = vcdim_bound(Architecture.parse("1,10,10,10,1"))
+    assert cold == warm and cold is not warm
+    info = cache_info()["approxbounds.capacity.vcdim.cached_vcdim_bound"]
+    assert info.hits == 1 and info.misses == 1
+    warm.ingredients["candidates"]["fake"] = 0.0
+    assert "fake" not in vcdim_bound(a).ingredients["candidates"]
+    with pytest.raises(TypeError, match="arch"):
+        vcdim_candidates([1, 10, 1])
+    for _ in range(2):
+        with pytest.raises(ValueError, match="output width"):
+            vcdim_bound(Architecture.mlp(1, [3], out=2))
