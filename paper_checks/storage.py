@@ -8,7 +8,8 @@ The script builds each model of :mod:`approxbounds.models` at the paper configur
 (rnn.md §1 table: copy n=128, sMNIST/pMNIST n=512, IMDB n=128 with a 10k×512 embedding;
 Block-HadamRNN n=512 with q=4 blocks of m=128) and prints every model's exact storage in bits,
 from the models' own ``storage_bits()``. The counts are recomputed by hand from the formula
-(W: n bits; U: n·d_in·p; V: d_out·n·p; biases and fp32 tensors 32 bits per entry) and PASS
+(W: n bits; U: n·d_in·p; V: d_out·n·p; biases and fp32 tensors 32 bits per entry; one 32-bit
+scale α per quantized tensor, which the deployed network needs) and PASS
 requires equality with the models and the two headline figures within 1 % (39.8 kbit; 1.07 MB).
 
 Exit code 0 on PASS, 1 on FAIL.
@@ -29,8 +30,11 @@ CONFIGS = {  # task: (d_in, d_out, n, embedding)
 }
 
 
+SCALE_BITS = 32  # one fp32 per-tensor scale alpha for each quantized tensor
+
+
 def _hadam_formula(n, d, o, p, emb):
-    bits = n + n * d * p + o * n * p + 32 * (n + o)
+    bits = n + n * d * p + o * n * p + 32 * (n + o) + 2 * SCALE_BITS  # scales of U and V
     if emb is not None:
         bits += 32 * emb[0] * emb[1]
     return bits
@@ -62,7 +66,9 @@ def main(argv=None) -> int:
             elif name == "ORNN fp32":   # U, W, b, beta, V, c (+E) at 32 bits
                 ok &= bits == 32 * (n * d + n * n + 2 * n + o * n + o + (emb[0] * emb[1] if emb else 0))
             elif name == "QORNN (W 4-bit)":
-                ok &= bits == 4 * n * n + 32 * (n * d + 2 * n + o * n + o + (emb[0] * emb[1] if emb else 0))
+                ok &= bits == 4 * n * n + SCALE_BITS + 32 * (n * d + 2 * n + o * n + o + (emb[0] * emb[1] if emb else 0))
+            elif name == "QORNN (W,U 4-bit)":
+                ok &= bits == 4 * (n * n + n * d) + 2 * SCALE_BITS + 32 * (2 * n + o * n + o + (emb[0] * emb[1] if emb else 0))
             elif name == "LSTM fp32":
                 ok &= bits == 32 * (4 * n * d + 4 * n * n + 4 * n + o * n + o + (emb[0] * emb[1] if emb else 0))
     print(f"{'task':<7} {'model':<26} {'n':>4} {'bits':>12} {'kbit':>10} {'bytes':>12}")

@@ -77,7 +77,17 @@ def run(args) -> int:
     if args.task == "imdb" and args.data is None:
         print("note: IMDB data is a SYNTHETIC seeded stand-in (no --data given); results say nothing "
               "about the real benchmark", file=sys.stderr)
-    result = train(cfg, out, resume=args.resume, progress=args.progress)
+    import numpy as np
+
+    try:
+        # fit() checks the loss, gradients and parameters of every step and names the step of the
+        # first non-finite value, so numpy's overflow/invalid warnings would only repeat it
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = train(cfg, out, resume=args.resume, progress=args.progress)
+    except FloatingPointError as exc:   # NaN/inf loss, gradient or parameter: a run-time failure
+        print(f"error: training diverged: {exc} (try a smaller --lr in a new run directory; {out} keeps "
+              "the last checkpoint written before the failure, if any)", file=sys.stderr)
+        return 1
     m = result.metrics
     if args.json:
         print(json.dumps(m, sort_keys=True, allow_nan=False))

@@ -9,8 +9,10 @@ Run directory (every file written atomically, see :mod:`approxbounds._io`)::
     final.json      the final validation metrics (written last: its presence means "done")
 
 Resume (``resume=True``): the stored ``config.json`` must equal the requested configuration
-except for ``steps`` (so a finished run can be extended) — any other difference raises
-``ValueError`` naming the key. Training continues from the checkpoint; since every batch
+except for ``steps`` (so a finished run can be extended), and so must the recorded data
+provenance (``task_info``: e.g. another file behind ``$APPROXBOUNDS_DATA``) — any other
+difference, or a checkpoint beyond ``steps``, raises ``ValueError`` naming the key before any
+file of the run directory is touched. Training continues from the checkpoint; since every batch
 depends only on (seed, step) or on the restored generator state, the end state is bitwise
 identical to an uninterrupted run (tested).
 
@@ -378,6 +380,19 @@ def _config_difference(found: dict, expected: dict) -> str | None:
     return None
 
 
+def _nested_difference(found, expected, where: str) -> str | None:
+    """First difference between two JSON values, naming its path (``None`` when equal)."""
+    if isinstance(found, dict) and isinstance(expected, dict):
+        for k in sorted(set(found) | set(expected), key=str):
+            diff = _nested_difference(found.get(k, "<missing>"), expected.get(k, "<missing>"), f"{where}.{k}")
+            if diff:
+                return diff
+        return None
+    if found != expected:
+        return f"{where}: run directory has {found!r}, requested {expected!r}"
+    return None
+
+
 def load_run(out_dir) -> dict:
     """Contents of a run directory: ``config`` (dict), ``metrics`` (list), ``final`` (dict or None)."""
     from approxbounds._io import read_jsonl
@@ -451,6 +466,8 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
     requested = {"format": _FORMAT, "version": 1, "config": cfg.to_dict(), "model_config": model.config(),
                  "task_info": to_json_compatible(setup.info)}
     if out is not None:
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"run directory {str(out)!r} exists and is not a directory")
         cfg_path = out / RUN_FILES["config"]
         if cfg_path.exists():
             if not resume:
@@ -464,7 +481,21 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
                 raise ValueError(f"cannot resume {str(out)!r}: its configuration differs ({diff})")
             if stored.get("model_config") != requested["model_config"]:
                 raise ValueError(f"cannot resume {str(out)!r}: model configuration differs")
-        out.mkdir(parents=True, exist_ok=True)
+            diff = _nested_difference(stored.get("task_info"), requested["task_info"], "task_info")
+            if diff:   # same config, other data (e.g. $APPROXBOUNDS_DATA changed)
+                raise ValueError(f"cannot resume {str(out)!r}: the task data differ ({diff})")
+        ckpt_path = out / RUN_FILES["checkpoint"]
+        if resume and ckpt_path.exists():
+            # refuse before anything in the run directory is rewritten or deleted
+            from approxbounds.nn.checkpoint import load_checkpoint
+            ck = load_checkpoint(ckpt_path, expected_config=model.config())
+            if ck.step > cfg.steps:
+                raise ValueError(f"cannot resume {str(out)!r}: its checkpoint is at step {ck.step}, "
+                                 f"beyond steps={cfg.steps}")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"cannot create run directory {str(out)!r}: {exc.strerror or exc}") from None
         final_path = out / RUN_FILES["final"]
         if final_path.exists():
             final_path.unlink()                    # stale once training continues

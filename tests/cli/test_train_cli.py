@@ -70,3 +70,25 @@ def test_subprocess_delay_json(tmp_path):
     assert r.returncode == 0, r.stderr
     m = json.loads(r.stdout)
     assert m["baseline"] == pytest.approx(10 * math.log(8) / 25)
+
+
+def test_out_is_a_file_exit_2_no_traceback(tmp_path, capsys):
+    f = tmp_path / "afile"
+    f.write_text("x")
+    for out in (f, f / "sub"):
+        rc = main(["train", "copy", "--hidden", "8", "--length", "20", "--steps", "1", "--batch", "4",
+                   "--n-val", "4", "--out", str(out)])
+        assert rc == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and "run directory" in err and str(f) in err
+    assert f.read_text() == "x"
+
+
+def test_divergence_is_one_line_error_naming_the_step(tmp_path, capsys):
+    rc = main(["train", "copy", "--model", "ornn", "--hidden", "8", "--length", "20", "--steps", "20",
+               "--batch", "4", "--n-val", "4", "--lr", "1e30", "--out", str(tmp_path / "d")])
+    assert rc == 1
+    err = capsys.readouterr().err              # numpy overflow warnings may precede the message
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: training diverged") and "at step" in last and "--lr" in last
+    assert "Traceback" not in err

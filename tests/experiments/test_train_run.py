@@ -192,3 +192,39 @@ def test_block_hadamrnn_copy_length20():
                       batch=64, lr=1e-3, seed=0, n_val=512)
     m = train(cfg).metrics
     assert m["val_ce"] < 0.5 * m["baseline"], m
+
+
+def test_failed_resume_leaves_finished_run_untouched(tmp_path):
+    """A resume that cannot proceed (fewer steps than the checkpoint, or another model in the
+    checkpoint) must refuse before touching the run directory: final.json and config.json stay."""
+    run = tmp_path / "run"
+    train(_tiny(steps=12), run)
+    before = {name: (run / name).read_bytes() for name in ("config.json", "final.json", "metrics.jsonl")}
+    with pytest.raises(ValueError, match="step 12, beyond steps=6"):
+        train(_tiny(steps=6), run, resume=True)
+    for name, data in before.items():
+        assert (run / name).read_bytes() == data, name
+    # the run is still complete and extendable
+    assert load_run(run)["final"]["steps"] == 12
+    assert train(_tiny(steps=14), run, resume=True).metrics["resumed_from"] == 12
+
+
+def test_resume_refuses_other_data_behind_the_same_config(tmp_path, monkeypatch):
+    """With data=None the MNIST source comes from $APPROXBOUNDS_DATA: the config is the same but
+    the data is not, so resuming must be refused (the provenance recorded in config.json differs)."""
+    rng = np.random.default_rng(5)
+    paths = []
+    for i in range(2):
+        x = rng.integers(0, 256, (12, 28, 28), dtype=np.uint8)
+        y = rng.integers(0, 10, 12)
+        paths.append(tmp_path / f"mnist{i}.npz")
+        np.savez(paths[-1], x_train=x, y_train=y, x_test=x[:4], y_test=y[:4])
+    cfg = TrainConfig(task="smnist", model="hadamrnn", hidden=8, steps=1, batch=4, n_val=4)
+    monkeypatch.setenv("APPROXBOUNDS_DATA", str(paths[0]))
+    train(cfg, tmp_path / "run")
+    monkeypatch.setenv("APPROXBOUNDS_DATA", str(paths[1]))
+    with pytest.raises(ValueError, match="cannot resume.*data"):
+        train(TrainConfig(**{**cfg.to_dict(), "steps": 2}), tmp_path / "run", resume=True)
+    monkeypatch.setenv("APPROXBOUNDS_DATA", str(paths[0]))
+    assert train(TrainConfig(**{**cfg.to_dict(), "steps": 2}), tmp_path / "run",
+                 resume=True).metrics["resumed_from"] == 1
