@@ -14,7 +14,8 @@ from approxbounds._validation import check_choice, check_int, check_real
 from approxbounds.classes.measures import Empirical, check_measure
 from approxbounds.classes.packing import M_MAX, Packing, PackingScales, SignFamily
 
-__all__ = ["FunctionClass", "EntropyExponent", "check_p", "check_delta"]
+__all__ = ["FunctionClass", "EntropyExponent", "check_p", "check_delta", "class_from_dict",
+           "packing_from_dict", "sign_family_from_dict"]
 
 
 def check_p(p) -> float:
@@ -159,3 +160,52 @@ def _trivial_packing(F, p, measure, delta):
     pk.separation = F.B
     pk.ingredients.update({"size_method": "single_member", "log2_size": 0.0, "construction": "single"})
     return pk
+
+
+def class_from_dict(desc: dict) -> FunctionClass:
+    """Rebuild a function class from its ``to_dict()`` description (Holder, Monotone)."""
+    from approxbounds.classes.holder import Holder
+    from approxbounds.classes.monotone import Monotone
+
+    if not isinstance(desc, dict) or "kind" not in desc:
+        raise ValueError(f"function class description must be a dict with 'kind', got {desc!r}")
+    if desc["kind"] == "Holder":
+        return Holder(desc["d"], desc["alpha"])
+    if desc["kind"] == "Monotone":
+        return Monotone(desc["d"])
+    raise ValueError(f"unknown function class kind {desc['kind']!r}")
+
+
+def _measure_from_dict(desc: dict, d: int):
+    from approxbounds.classes.measures import DensityBounded, Lebesgue
+
+    name = (desc or {}).get("name", "lebesgue")
+    if name == "lebesgue":
+        return Lebesgue(d)
+    if name == "density_bounded":
+        return DensityBounded(d, desc["kappa"])
+    raise ValueError(f"the measure {name!r} cannot be rebuilt from its description "
+                     "(an empirical sample is not stored)")
+
+
+def packing_from_dict(ingredients: dict) -> Packing:
+    """Rebuild a :class:`Packing` from its ``ingredients`` (class, construction, m, p, δ,
+    measure). Raises ``ValueError`` when that is impossible (e.g. an empirical measure)."""
+    try:
+        F = class_from_dict(ingredients.get("class_params"))
+        p = ingredients["p"]
+        p = "sup" if (isinstance(p, str) or math.isinf(float(p))) else float(p)
+        measure = _measure_from_dict(ingredients.get("measure"), F.d)
+        return F.packing(int(ingredients["m"]), p, measure, ingredients["construction"],
+                         delta=float(ingredients["delta"]))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"packing description is incomplete: {exc!r}") from exc
+
+
+def sign_family_from_dict(ingredients: dict) -> SignFamily:
+    """Rebuild a :class:`SignFamily` from its ``ingredients`` (class and m)."""
+    try:
+        F = class_from_dict(ingredients.get("class_params"))
+        return F.sign_family(int(ingredients["m"]))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"sign family description is incomplete: {exc!r}") from exc

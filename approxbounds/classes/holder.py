@@ -60,6 +60,10 @@ class Holder(FunctionClass):
     def __repr__(self) -> str:
         return self.name
 
+    def to_dict(self) -> dict:
+        """Description from which :func:`approxbounds.classes.base.class_from_dict` rebuilds it."""
+        return {"kind": "Holder", "d": self.d, "alpha": self.alpha}
+
     @property
     def constructions(self) -> tuple[str, ...]:
         return ("tent",) if self.alpha <= 1 else ("polynomial",)

@@ -71,6 +71,10 @@ class Monotone(FunctionClass):
     def __repr__(self) -> str:
         return self.name
 
+    def to_dict(self) -> dict:
+        """Description from which :func:`approxbounds.classes.base.class_from_dict` rebuilds it."""
+        return {"kind": "Monotone", "d": self.d}
+
     @property
     def constructions(self) -> tuple[str, ...]:
         return ("A", "B") if self.d >= 2 else ("A",)

@@ -123,6 +123,7 @@ class Packing:
         self._weights = None
         ingredients = {
             "class": function_class.name,
+            "class_params": function_class.to_dict() if hasattr(function_class, "to_dict") else None,
             "construction": self.construction,
             "m": m,
             "h": 1.0 / m,
@@ -215,6 +216,29 @@ class Packing:
             if isinstance(self.measure, DensityBounded):
                 val *= mpmath.mpf(self.measure.kappa) ** (1 / pm)
             return val
+
+    def log2_size_mp(self, dps: int = 50):
+        """The certified ``log2`` size recomputed with mpmath at ``dps`` digits (≥ :attr:`log2_size`).
+
+        ``N`` for the sup norm (all words), ``0`` for a single member, else the
+        Gilbert–Varshamov entropy form ``N (1 − H(δ))`` with ``δ`` taken exactly.
+        """
+        method = self.ingredients.get("size_method")
+        with mpmath.workdps(dps):
+            if method == "single_member" or self.construction == "single":
+                return mpmath.mpf(0)
+            if method == "all_words":
+                return mpmath.mpf(self.N)
+            fr = Fraction(self.delta)
+            q = mpmath.mpf(fr.numerator) / fr.denominator
+            h = -q * mpmath.log(q, 2) - (1 - q) * mpmath.log(1 - q, 2)
+            if method == "varshamov_gilbert":
+                return mpmath.mpf(self.N) / 8
+            return mpmath.mpf(self.N) * (1 - h)
+
+    def value_range(self) -> tuple:
+        """``(low, high)``: every member takes values in ``[low, high]`` (exact floats)."""
+        return (float(self._con.low), float(self._con.high))
 
     # ------------------------------------------------------------------------------------
     def _free_cells(self) -> np.ndarray:
@@ -371,6 +395,7 @@ class SignFamily:
         self.c = math.exp(self.ln_c)
         self.ingredients = {
             "class": function_class.name,
+            "class_params": function_class.to_dict() if hasattr(function_class, "to_dict") else None,
             "construction": self.construction,
             "m": m,
             "N": self.N,
@@ -383,6 +408,10 @@ class SignFamily:
 
     def c_mp(self, dps: int = 50):
         return self._con.cell_sup_mp(self.m, dps)
+
+    def n_points_exact(self) -> int:
+        """Number of disjoint bumps ``N`` recomputed from the construction (exact int)."""
+        return int(self._con.n_cells(self.m))
 
     def centres(self) -> np.ndarray:
         """Cell centres x_k, shape (N, d) (materialised; N ≤ 5e6)."""

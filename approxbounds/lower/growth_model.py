@@ -167,25 +167,36 @@ class GrowthModel:
         method = bound.method
         c = self.full_counts
         if method == "bhlm2019_thm7":
-            if c.U <= 2:
-                raise ValueError("BHLM Thm 7 closed form needs U > 2")
-            mult, size = (c.W, c.U) if c.nu == 0 else (c.sum_W_i, c.R)
-            inner = mpmath.log(2 * mpmath.e * c.p * size, 2)
-            return c.L + mult * mpmath.log(4 * mpmath.e * c.p * size * inner, 2)
+            return _closed_form_mp(c)
         if method == "bhlm2019_growth_inversion":
-            m = int(bound.ingredients["m"])
-            if m < c.sum_W_i:
-                raise ValueError(f"growth inversion at m={m} < Lbar W = {c.sum_W_i}")
-            total = mpmath.mpf(0)
-            for k, w, f in zip(c.widths, c.W_i, c.factors):
-                total += 1 + w * mpmath.log(2 * mpmath.e * m * k * c.p * f / mpmath.mpf(w), 2)
-            if not total < m:
-                raise ValueError(f"growth inversion: product bound {mpmath.nstr(total, 15)} "
-                                 f"is not < m={m}")
-            return mpmath.mpf(m - 1)
+            return _inversion_mp(c, int(bound.ingredients["m"]))
         if method == "finite_class_count":
             return self.size_mp()
         raise ValueError(f"no high-precision evaluator for VC method {method!r}")
+
+    def pdim_mp(self):
+        """High-precision re-evaluation of the pseudo-dimension bound behind ``V``.
+
+        ``bhlm2019_thm7_augmented``: the closed form on the augmented counts;
+        ``bhlm2019_growth_inversion_augmented``: re-checks the product bound at ``m``;
+        ``finite_class_count``: ``b``.
+        """
+        method = self.pdim.method
+        if method == "bhlm2019_thm7_augmented":
+            return _closed_form_mp(self.aug)
+        if method == "bhlm2019_growth_inversion_augmented":
+            return _inversion_mp(self.aug, int(self.pdim.ingredients["m"]))
+        if method == "finite_class_count":
+            return mpmath.mpf(self.b)
+        raise ValueError(f"no high-precision evaluator for Pdim method {method!r}")
+
+    def check_sauer_dimension(self, V: int) -> None:
+        """Raise ``ValueError`` unless ``V >= floor(Pdim bound)`` recomputed at the current
+        precision (``V`` was obtained as the floor of a float; this guards its rounding)."""
+        pd = self.pdim_mp()
+        if V < int(mpmath.floor(pd)):
+            raise ValueError(f"Sauer dimension V={V} is below floor of the Pdim bound "
+                             f"{mpmath.nstr(pd, 20)}")
 
     def size_mp(self):
         """``log2 |G| <= b`` (exact integer), only for fully quantized classes."""
@@ -195,12 +206,35 @@ class GrowthModel:
         return mpmath.mpf(q.bits * self.arch.n_quantized)
 
 
+def _closed_form_mp(c):
+    """BHLM 2019 Thm 7 closed form ``L + mult log2(4 e p S log2(2 e p S))`` (U > 2)."""
+    if c.U <= 2:
+        raise ValueError("BHLM Thm 7 closed form needs U > 2")
+    mult, size = (c.W, c.U) if c.nu == 0 else (c.sum_W_i, c.R)
+    inner = mpmath.log(2 * mpmath.e * c.p * size, 2)
+    return c.L + mult * mpmath.log(4 * mpmath.e * c.p * size * inner, 2)
+
+
+def _inversion_mp(c, m):
+    """``m - 1`` after re-checking that the product bound at ``m`` is ``< 2^m``."""
+    if m < c.sum_W_i:
+        raise ValueError(f"growth inversion at m={m} < Lbar W = {c.sum_W_i}")
+    total = mpmath.mpf(0)
+    for k, w, f in zip(c.widths, c.W_i, c.factors):
+        total += 1 + w * mpmath.log(2 * mpmath.e * m * k * c.p * f / mpmath.mpf(w), 2)
+    if not total < m:
+        raise ValueError(f"growth inversion: product bound {mpmath.nstr(total, 15)} "
+                         f"is not < m={m}")
+    return mpmath.mpf(m - 1)
+
+
 def _mp_trivial(model, N, ingr):
     return mpmath.mpf(N)
 
 
 def _mp_sauer_closed(model, N, ingr):
     V = model.V
+    model.check_sauer_dimension(V)
     if V == 0:
         return mpmath.mpf(0)
     if N < V:
@@ -217,6 +251,7 @@ def _mp_sauer_sum(model, N, ingr):
     if V != model.V:
         raise ValueError(f"stored Sauer dimension V={V} differs from floor(Pdim bound)="
                          f"{model.V}")
+    model.check_sauer_dimension(V)
     if N == 0 or V == 0:
         return mpmath.mpf(0)
     if V >= N:

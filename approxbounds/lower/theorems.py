@@ -169,6 +169,8 @@ def _packing_recompute(packing) -> dict:
         out["separation_mp"] = packing.separation_mp
     if callable(getattr(packing, "log2_size_mp", None)):
         out["log2_size_mp"] = packing.log2_size_mp
+    if callable(getattr(packing, "value_range", None)):
+        out["value_range"] = packing.value_range
     return out
 
 
@@ -275,6 +277,8 @@ def theorem_S(family, vc_bound, *, function_class: str = "F", network_class: str
         recompute["vcdim_mp"] = vcdim_mp
     if callable(getattr(family, "c_mp", None)):
         recompute["height_mp"] = family.c_mp
+    if callable(getattr(family, "n_points_exact", None)):
+        recompute["n_points"] = family.n_points_exact
     return Certificate(value=c, theorem="S", norm="sup", measure="sup norm",
                        function_class=function_class, network_class=network_class,
                        ingredients=ingredients, tags=tags, recompute=recompute)

@@ -90,26 +90,96 @@ def _capacity(cert, step):
     return cap
 
 
+def _rebuilt_packing(cert):
+    """The packing rebuilt from its stored description (JSON round trip), or ``None`` when
+    its measure is an empirical sample (not stored); raises on a broken description."""
+    from approxbounds.classes.base import packing_from_dict
+
+    desc = (cert.ingredients.get("packing", {}) or {}).get("ingredients", {}) or {}
+    if (desc.get("measure") or {}).get("name") == "empirical":
+        return None
+    try:
+        return packing_from_dict(desc)
+    except (ValueError, TypeError) as exc:
+        _fail("packing", f"no high-precision evaluator attached and the packing cannot be "
+                         f"rebuilt from its description: {exc}")
+
+
+def _packing_sources(cert):
+    """``recompute``-style evaluators of the packing: attached ones, else rebuilt ones."""
+    rc = dict(cert.recompute)
+    needed = ("separation_mp", "log2_size_mp", "value_range")
+    if cert.theorem == "C":
+        needed = needed[:2]
+    if all(k in rc for k in needed):
+        return rc
+    pk = _rebuilt_packing(cert)
+    if pk is not None:
+        stored = cert.ingredients.get("packing", {}) or {}
+        if stored.get("m") is not None and int(stored["m"]) != pk.m:
+            _fail("packing", f"stored m={stored['m']} differs from its description m={pk.m}")
+        for key in needed:
+            rc.setdefault(key, getattr(pk, key))
+    return rc
+
+
 def _packing_checks(cert, eps, log2_m, dps):
-    rc = cert.recompute
+    rc = _packing_sources(cert)
+    empirical = ((cert.ingredients.get("packing", {}) or {}).get("ingredients", {}) or {}).get(
+        "measure", {}) or {}
+    empirical = empirical.get("name") == "empirical"
     if "separation_mp" in rc:
         sep = mpmath.mpf(rc["separation_mp"](dps))
         if not mpmath.mpf(eps) <= sep:
             _fail("packing separation", f"eps={eps!r} exceeds the recomputed separation "
                                         f"{mpmath.nstr(sep, 20)}")
-    else:
+    elif empirical:  # the sample is not stored: only the recorded value can be compared
         sep = mpmath.mpf(cert.ingredients.get("packing", {}).get("separation", eps))
         if mpmath.mpf(eps) > sep:
             _fail("packing separation", f"eps={eps!r} exceeds the packing separation {sep}")
+    else:
+        _fail("packing separation", "the separation cannot be recomputed")
     if "log2_size_mp" in rc:
         size = mpmath.mpf(rc["log2_size_mp"](dps))
         if not mpmath.mpf(log2_m) <= size:
             _fail("packing size", f"log2 M={log2_m!r} exceeds the recomputed "
                                   f"{mpmath.nstr(size, 20)}")
-    else:
+    elif empirical:
         size = mpmath.mpf(cert.ingredients.get("packing", {}).get("log2_size", log2_m))
         if mpmath.mpf(log2_m) > size:
             _fail("packing size", f"log2 M={log2_m!r} exceeds the packing's log2 size {size}")
+    else:
+        _fail("packing size", "the packing size cannot be recomputed")
+    return rc
+
+
+def _range_check(cert, B, rc):
+    """Theorem L needs every packing member to take values in ``[a, a + B]``."""
+    ing = cert.ingredients
+    a = mpmath.mpf(_need(ing, "a", "range"))
+    if "value_range" in rc:
+        low, high = rc["value_range"]()
+    else:
+        rng = (ing.get("packing", {}).get("ingredients", {}) or {}).get("range")
+        if not isinstance(rng, (list, tuple)) or len(rng) != 2:
+            _fail("range", "the value range of the packing members is not recorded")
+        low, high = rng
+    low, high = mpmath.mpf(low), mpmath.mpf(high)
+    if not (a <= low and high <= a + B):
+        _fail("range", f"packing members take values in [{mpmath.nstr(low, 15)}, "
+                       f"{mpmath.nstr(high, 15)}], not inside [a, a+B] = "
+                       f"[{mpmath.nstr(a, 15)}, {mpmath.nstr(a + B, 15)}]")
+
+
+def _from_description(cert, step, evaluate):
+    """``evaluate(model)`` on the network class rebuilt from ``ingredients["network"]``, or
+    ``None`` when no description is stored."""
+    if not isinstance(cert.ingredients.get("network"), dict):
+        return None
+    try:
+        return mpmath.mpf(evaluate(_model(cert, step)))
+    except ValueError as exc:
+        _fail(step, str(exc))
 
 
 def _verify_L(cert, dps):
@@ -127,7 +197,8 @@ def _verify_L(cert, dps):
     log2_m = float(_need(ing, "log2_M", "packing size"))
     if log2_m < 1:
         _fail("packing size", f"need at least 2 members (log2 M >= 1), got {log2_m}")
-    _packing_checks(cert, eps_f, log2_m, dps)
+    rc = _packing_checks(cert, eps_f, log2_m, dps)
+    _range_check(cert, B, rc)
     # K = ceil(4B/eps), exactly (the stored floats are exact rationals).
     K = _as_int(_need(ing, "K", "thresholds"), "K", "thresholds")
     K_exact = math.ceil(Fraction(4) * Fraction(float(ing["B"])) / Fraction(eps_f))
@@ -154,15 +225,20 @@ def _verify_L(cert, dps):
                              f"(tail {tail}, n={n})")
     # Growth function of thr(G) at N points, recomputed at high precision.
     stored_pi = _need(ing, "log2_Pi", "growth bound")
+    cap = _capacity(cert, "growth bound")
+    # the formula named in the certificate, on the network class it describes
+    pi_desc = _from_description(cert, "growth bound", lambda model: model.log2_growth_mp(
+        cap["method"], N, cap.get("ingredients", {})))
     if "log2_growth_mp" in cert.recompute:
         pi_mp = mpmath.mpf(cert.recompute["log2_growth_mp"](N, dps))
+        if pi_desc is not None:
+            _agree(pi_desc, pi_mp, "growth bound", "log2 Pi(N) of the stored network")
+            pi_mp = max(pi_mp, pi_desc)
+    elif pi_desc is not None:
+        pi_mp = pi_desc
     else:
-        cap = _capacity(cert, "growth bound")
-        try:
-            pi_mp = _model(cert, "growth bound").log2_growth_mp(
-                cap["method"], N, cap.get("ingredients", {}))
-        except ValueError as exc:
-            _fail("growth bound", str(exc))
+        _fail("growth bound", "no high-precision evaluator attached and no network "
+                              "description stored")
     _agree(stored_pi, pi_mp, "growth bound", "log2 Pi(N)")
     # Counting: 2^{log2 M} >= 2^{log2 Pi} + 1, i.e. more members than sign patterns.
     if not mpmath.mpf(log2_m) > pi_mp + mpmath.log(1 + mpmath.power(2, -pi_mp), 2):
@@ -177,23 +253,41 @@ def _verify_S(cert, dps):
     if cert.norm != "sup":
         _fail("norm", f"Theorem S is a sup-norm statement, certificate says {cert.norm!r}")
     c = mpmath.mpf(_need(ing, "c", "sign family"))
-    if "height_mp" in cert.recompute:
-        c_mp = mpmath.mpf(cert.recompute["height_mp"](dps))
-        if c > c_mp:
-            _fail("sign family", f"stored height {ing['c']!r} exceeds the recomputed "
-                                 f"{mpmath.nstr(c_mp, 20)}")
+    rc = dict(cert.recompute)
+    if "height_mp" not in rc or "n_points" not in rc:
+        from approxbounds.classes.base import sign_family_from_dict
+
+        try:
+            fam = sign_family_from_dict(ing.get("family", {}) or {})
+        except (ValueError, TypeError) as exc:
+            _fail("sign family", f"no high-precision evaluator attached and the family cannot "
+                                 f"be rebuilt from its description: {exc}")
+        rc.setdefault("height_mp", fam.c_mp)
+        rc.setdefault("n_points", fam.n_points_exact)
+    c_mp = mpmath.mpf(rc["height_mp"](dps))
+    if c > c_mp:
+        _fail("sign family", f"stored height {ing['c']!r} exceeds the recomputed "
+                             f"{mpmath.nstr(c_mp, 20)}")
     n_points = _as_int(_need(ing, "N_points", "shattering"), "N_points", "shattering")
+    if "n_points" in rc:
+        exact_n = int(rc["n_points"]())
+        if n_points != exact_n:
+            _fail("shattering", f"stored N={n_points} but the sign family has {exact_n} bumps")
+    from types import SimpleNamespace
+
+    cap = _capacity(cert, "VC bound")
+    vc_desc = _from_description(cert, "VC bound", lambda model: model.vcdim_mp(
+        SimpleNamespace(method=cap["method"], ingredients=cap.get("ingredients", {}))))
     if "vcdim_mp" in cert.recompute:
         vc = mpmath.mpf(cert.recompute["vcdim_mp"](dps))
+        if vc_desc is not None:
+            _agree(vc_desc, vc, "VC bound", "VCdim bound of the stored network")
+            vc = max(vc, vc_desc)
+    elif vc_desc is not None:
+        vc = vc_desc
     else:
-        from types import SimpleNamespace
-
-        cap = _capacity(cert, "VC bound")
-        try:
-            vc = _model(cert, "VC bound").vcdim_mp(SimpleNamespace(
-                method=cap["method"], ingredients=cap.get("ingredients", {})))
-        except ValueError as exc:
-            _fail("VC bound", str(exc))
+        _fail("VC bound", "no high-precision evaluator attached and no network description "
+                          "stored")
     _agree(_need(ing, "VCdim_bound", "VC bound"), vc, "VC bound", "VCdim bound")
     if not n_points > vc:
         _fail("shattering", f"N={n_points} bumps do not exceed the VC bound "
@@ -209,13 +303,17 @@ def _verify_C(cert, dps):
     if not eps_f > 0:
         _fail("packing separation", f"eps must be > 0, got {eps_f}")
     _packing_checks(cert, eps_f, log2_m, dps)
+    b_desc = _from_description(cert, "class size", lambda model: model.size_mp())
     if "log2_class_size_mp" in cert.recompute:
         b = mpmath.mpf(cert.recompute["log2_class_size_mp"](dps))
+        if b_desc is not None:
+            _agree(b_desc, b, "class size", "log2 |G| of the stored network")
+            b = max(b, b_desc)
+    elif b_desc is not None:
+        b = b_desc
     else:
-        try:
-            b = _model(cert, "class size").size_mp()
-        except ValueError as exc:
-            _fail("class size", str(exc))
+        _fail("class size", "no high-precision evaluator attached and no network description "
+                            "stored")
     _agree(_need(ing, "log2_G", "class size"), b, "class size", "log2 |G|")
     if not mpmath.mpf(log2_m) > b:
         _fail("counting", f"log2 M={log2_m!r} does not exceed log2 |G| = {mpmath.nstr(b, 20)}")
@@ -232,6 +330,15 @@ def _verify_D(cert, dps):
     act = _need(ing, "activation", "continuity")
     if act not in CONTINUOUS_ACTIVATIONS:
         _fail("continuity", f"activation {act!r} is not known to give continuous networks")
+    net = ing.get("network")
+    if isinstance(net, dict):
+        net_act = (net.get("activation") or {}).get("name")
+        if net_act != act:
+            _fail("continuity", f"the stored network uses activation {net_act!r}, the "
+                                f"certificate claims {act!r}")
+    if not str(cert.function_class).startswith("Monotone"):
+        _fail("witness", f"Lemma D's witness 1[x_1 >= 1/2] is a monotone step function; "
+                         f"{cert.function_class!r} is not a monotone class")
     if not mpmath.mpf(cert.value) <= mpmath.mpf(1) / 2:
         _fail("value", f"value {cert.value!r} exceeds 1/2")
 

@@ -196,3 +196,23 @@ def test_by_growth_returns_independent_copies():
     b = bhlm.bhlm_vcdim_by_growth(a)
     b.ingredients["m"] = -1
     assert bhlm.bhlm_vcdim_by_growth(a).ingredients["m"] == int(b.value) + 1
+
+
+def test_closed_form_is_never_below_the_exact_value():
+    """The float closed form is rounded upward: compare with mpmath at 60 digits."""
+    import mpmath
+
+    from approxbounds.capacity import Architecture
+    from approxbounds.capacity.bhlm import bhlm_vcdim
+
+    for spec in ["1,2,1", "1,10,1", "1,10,10,10,1", "2,16,16,1", "3,35x9,1", "8,1000x20,1"]:
+        arch = Architecture.parse(spec)
+        with mpmath.workdps(60):
+            p, R = 1, sum(i * k for i, k in enumerate(arch.widths, start=1))
+            # cumulative parameter counts W_i for nu = 1
+            sizes = (arch.d_in,) + arch.widths
+            per_layer = [(sizes[i] + 1) * sizes[i + 1] for i in range(len(arch.widths))]
+            lbar_w = sum(sum(per_layer[: i + 1]) for i in range(len(per_layer)))
+            arg = 4 * mpmath.e * p * R * mpmath.log(2 * mpmath.e * p * R, 2)
+            exact = len(arch.widths) + lbar_w * mpmath.log(arg, 2)
+        assert bhlm_vcdim(arch).value >= exact

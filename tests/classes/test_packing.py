@@ -66,3 +66,34 @@ def test_verify_separation_fails_for_wrong_claim():
     P = Holder(1, 1.0).packing(6, 2)
     P.separation *= 100  # an inflated claim must be caught
     assert not P.verify_separation(rng=0).passed
+
+
+def test_packing_rebuilds_from_its_description_and_recomputes_its_size():
+    import mpmath
+
+    from approxbounds.classes import DensityBounded, Holder, Monotone
+    from approxbounds.classes.base import packing_from_dict, sign_family_from_dict
+
+    cases = [(Holder(2, 0.5), 2.0, None), (Holder(1, 2.5), 1.0, DensityBounded(1, 0.3)),
+             (Monotone(3), 4.0, None), (Monotone(2), "sup", None)]
+    for F, p, mu in cases:
+        for name in F.constructions_for(p):
+            pk = F.packing(7, p, mu, name)
+            again = packing_from_dict(pk.ingredients)
+            assert again.m == pk.m and again.construction == pk.construction
+            assert again.separation == pk.separation and again.log2_size == pk.log2_size
+            assert pk.value_range() == (pk._con.low, pk._con.high)
+            lo, hi = pk.value_range()
+            assert F.a <= lo and hi <= F.a + F.B
+            exact = pk.log2_size_mp(50)
+            assert pk.log2_size <= exact <= pk.log2_size * (1 + 1e-9) + 1e-9
+            if p != "sup":  # N (1 - H(1/8)), typed afresh
+                with mpmath.workdps(50):
+                    q = mpmath.mpf(1) / 8
+                    h = -q * mpmath.log(q, 2) - (1 - q) * mpmath.log(1 - q, 2)
+                    assert abs(exact - pk.N * (1 - h)) < mpmath.mpf(10) ** -30
+            else:
+                assert exact == pk.N
+    fam = Holder(2, 1).sign_family(5)
+    again = sign_family_from_dict(fam.ingredients)
+    assert again.n_points_exact() == fam.N == 25 and again.c == fam.c

@@ -25,9 +25,14 @@ def holder_packing(m, d=2, alpha=1.0, p=2.0):
             npp = mpmath.gamma(d + 1) * mpmath.gamma(p + 1) / mpmath.gamma(d + p + 1)
             return mpmath.mpf(m) ** (-alpha) / 2 * (npp / 8) ** (1 / mpmath.mpf(p))
 
+    def size_mp(dps):  # Varshamov-Gilbert: 2^(N/8) words, N = m^d
+        with mpmath.workdps(dps):
+            return mpmath.mpf(m) ** d / 8
+
     return SimpleNamespace(separation=sep * (1 - 1e-14), log2_size=m**d / 8.0, m=m,
                            construction="tent", tag="P", ingredients={"m": m, "d": d},
-                           separation_mp=sep_mp)
+                           separation_mp=sep_mp, log2_size_mp=size_mp,
+                           value_range=lambda: (0.0, 0.5))
 
 
 def growth_mp_of(model, bound):
@@ -125,7 +130,8 @@ def test_theorem_S_and_tamper():
     model = growth_model(ARCH)
     vc = model.vcdim
     m = math.isqrt(int(vc.value)) + 1  # m^2 > VC bound
-    fam = SimpleNamespace(c=0.5 / m, N=m * m, m=m, tag="P")
+    fam = SimpleNamespace(c=0.5 / m, N=m * m, m=m, tag="P", c_mp=lambda dps: mpmath.mpf(1) / (2 * m),
+                          n_points_exact=lambda: m * m)
     cert = theorem_S(fam, vc, vcdim_mp=lambda dps: model.vcdim_mp(vc))
     assert cert is not None and cert.value == pytest.approx(0.5 / m)
     assert cert.verify()
