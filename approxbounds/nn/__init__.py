@@ -3,7 +3,7 @@ from approxbounds.nn.activations import (  # noqa: F401
     HardThreshold, Identity, LeakyReLU, ModReLU, PiecewisePolynomial, ReLU, Tanh,
     act_backward, act_forward, get_activation, piecewise_linear,
 )
-from approxbounds.nn.base import Layer, Sequential, layer_from_config  # noqa: F401
+from approxbounds.nn.base import Layer, Sequential, accepts_need_dx, layer_from_config  # noqa: F401
 from approxbounds.nn.gradcheck import check_layer_gradients, check_loss_gradient  # noqa: F401
 from approxbounds.nn.layers import Dense, Embedding, Flatten  # noqa: F401
 from approxbounds.nn.losses import (  # noqa: F401
@@ -18,7 +18,7 @@ from approxbounds.nn.optim import (  # noqa: F401
 )
 from approxbounds.nn.regression import empirical_lp_error, fit_regression, grid_lp_error  # noqa: F401
 from approxbounds.nn.schedules import constant, exponential, step_decay, warmup  # noqa: F401
-from approxbounds.nn.trainer import FitResult, fit  # noqa: F401
+from approxbounds.nn.trainer import FitResult, default_grad_fn, fit  # noqa: F401
 from approxbounds.nn.rnn import NONLINEARITIES, RNN, RNNCache, rnn_backward, rnn_forward  # noqa: F401
 from approxbounds.nn.hadamard import block_fwht, block_sylvester, fwht, hadamard_kron, sylvester  # noqa: F401
 from approxbounds.nn.orthogonal import (  # noqa: F401

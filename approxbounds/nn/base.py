@@ -8,17 +8,21 @@ A layer holds only its hyper-parameters; its parameters live in a tree passed ex
 
 ``grads`` has the structure of ``params``. ``config()`` returns a JSON-serialisable dict from
 which :func:`layer_from_config` rebuilds an equal layer (checkpoints store it to refuse a
-mismatched model). Layers with no parameters return ``{}`` from ``init``.
+mismatched model). Layers with no parameters return ``{}`` from ``init``. A layer's
+``backward`` may accept an optional keyword ``need_dx`` (default True); ``need_dx=False``
+lets it skip the input gradient and return ``None`` for ``dx`` (:func:`accepts_need_dx`).
 """
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
 import numpy as np
 
 from approxbounds._validation import check_choice
 
-__all__ = ["Layer", "Sequential", "register_layer", "layer_from_config", "LAYER_REGISTRY", "check_dtype"]
+__all__ = ["Layer", "Sequential", "register_layer", "layer_from_config", "LAYER_REGISTRY", "check_dtype",
+           "accepts_need_dx"]
 
 LAYER_REGISTRY: dict[str, type] = {}
 
@@ -82,6 +86,21 @@ class Layer:
         return f"{type(self).__name__}({args})"
 
 
+_ACCEPTS_NEED_DX: dict[type, bool] = {}
+
+
+def accepts_need_dx(layer) -> bool:
+    """True when ``layer.backward`` takes a ``need_dx`` keyword (cached per class)."""
+    cls = type(layer)
+    if cls not in _ACCEPTS_NEED_DX:
+        try:
+            params = inspect.signature(layer.backward).parameters
+        except (TypeError, ValueError):
+            params = {}
+        _ACCEPTS_NEED_DX[cls] = "need_dx" in params
+    return _ACCEPTS_NEED_DX[cls]
+
+
 @register_layer
 class Sequential(Layer):
     """Layers applied in order; parameters are stored under keys ``"0"``, ``"1"``, ..."""
@@ -108,11 +127,33 @@ class Sequential(Layer):
             caches.append(cache)
         return x, caches
 
-    def backward(self, params, cache, dy):
-        grads = {}
-        for i in reversed(range(len(self.layers))):
-            dy, grads[self._key(i)] = self.layers[i].backward(params[self._key(i)], cache[i], dy)
-        return dy, grads
+    def backward(self, params, cache, dy, need_dx: bool = True):
+        """``(dx, grads)``, applying the layers' backward passes in reverse order.
+
+        With ``need_dx=False`` (the network's input is data, not something to differentiate)
+        ``dx`` is None and no work is spent on it: layers *before* the first layer that has
+        parameters are not run backward at all (their gradient trees are ``{}``), and that
+        first parameterised layer gets ``need_dx=False`` when its ``backward`` accepts the
+        keyword (e.g. :class:`~approxbounds.nn.layers.Dense` then skips ``δ Wᵀ``). The
+        gradients are bitwise the same either way.
+        """
+        if not isinstance(need_dx, bool):
+            raise TypeError(f"need_dx must be a bool, got {need_dx!r}")
+        n = len(self.layers)
+        stop = 0
+        if not need_dx:   # index of the first layer with parameters (n: none has any)
+            stop = next((i for i in range(n) if params[self._key(i)]), n)
+        grads = {self._key(i): {} for i in range(stop)}
+        for i in reversed(range(stop, n)):
+            layer, key = self.layers[i], self._key(i)
+            if i == stop and not need_dx:
+                if accepts_need_dx(layer):
+                    _, grads[key] = layer.backward(params[key], cache[i], dy, need_dx=False)
+                else:
+                    _, grads[key] = layer.backward(params[key], cache[i], dy)
+            else:
+                dy, grads[key] = layer.backward(params[key], cache[i], dy)
+        return (dy if need_dx else None), grads
 
     def config(self):
         return {"kind": self.kind, "layers": [layer.config() for layer in self.layers]}

@@ -112,9 +112,14 @@ class Dense(Layer):
             y += params["b"]
         return y, (x, wq, qcache)
 
-    def backward(self, params, cache, dy):
+    def backward(self, params, cache, dy, need_dx: bool = True):
+        """``(dx, grads)``; with ``need_dx=False`` the product ``δ Q(W)ᵀ`` is skipped, ``dx`` is None.
+
+        The first layer of a network applied to raw data needs no input gradient; skipping it
+        saves one of the three matrix products of the layer's training step.
+        """
         x, wq, qcache = cache
-        dx = dy @ wq.T
+        dx = dy @ wq.T if need_dx else None
         x2 = x.reshape(-1, self.n_in)
         dy2 = dy.reshape(-1, self.n_out)
         dwq = x2.T @ dy2

@@ -4,12 +4,17 @@ A :class:`GradientTransformation` is two pure functions::
 
     state = opt.init(params)
     updates, state = opt.update(grads, state, params)
-    params = apply_updates(params, updates)          # p + u, leaf-wise
+    params = apply_updates(params, updates)          # p + u, leaf-wise (inplace=True: p += u)
 
 ``updates`` are *added* to the parameters (so descent updates carry the minus sign).
 States are plain nested dicts whose leaves are numpy arrays (same shape and dtype as the
 parameters) or Python ``int`` step counters, so a checkpoint stores them exactly and a
 resumed run continues bit for bit. Updates are computed in the parameters' dtype.
+
+Speed: each update is written with ``out=`` ufuncs so that a leaf costs only its output
+arrays (Adam: new first and second moments and the update, no other temporaries); on the
+784-256-256-10 MLP benchmark this cut Adam from ≈ 3.1 ms to ≈ 0.4 ms per update
+(``benchmarks/mlp_step.py``). ``adam(..., inplace=True)`` also reuses the moment arrays.
 
 The learning rate ``lr`` of :func:`sgd`, :func:`adam` and :func:`rmsprop` is a positive float
 or a schedule ``step -> lr`` (:mod:`approxbounds.nn.schedules`), evaluated at the number of
@@ -50,7 +55,8 @@ class GradientTransformation(NamedTuple):
     init : callable
         ``init(params) -> state``.
     update : callable
-        ``update(grads, state, params=None) -> (updates, new_state)``; never mutates its inputs.
+        ``update(grads, state, params=None) -> (updates, new_state)``; never mutates its inputs
+        (sole, opt-in exception: ``adam(..., inplace=True)`` overwrites its state's moments).
     """
 
     init: Callable[[Any], Any]
@@ -80,12 +86,48 @@ def _cast(x, like: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=like.dtype)
 
 
+def _same_shapes(grads, params) -> bool:
+    if isinstance(grads, dict):
+        return isinstance(params, dict) and len(grads) == len(params) and all(
+            k in params and _same_shapes(g, params[k]) for k, g in grads.items())
+    return np.shape(grads) == np.shape(params)
+
+
 def _check_grads(grads, params) -> None:
-    if params is None:
+    if params is None or _same_shapes(grads, params):     # fast path, no path strings
         return
     for (path, g), (_, p) in zip(tree_items(grads), tree_items(params)):
         if np.shape(g) != np.shape(p):
             raise ValueError(f"gradient {path!r} has shape {np.shape(g)} but parameter has shape {np.shape(p)}")
+
+
+def _unzip(tree, n: int):
+    """Split a tree whose leaves are ``n``-tuples into ``n`` trees (one walk)."""
+    if not isinstance(tree, dict):
+        return tree
+    outs = tuple({} for _ in range(n))
+    for key, sub in tree.items():
+        for out, part in zip(outs, _unzip(sub, n)):
+            out[key] = part
+    return outs
+
+
+def _scalars(*values: float) -> Callable[[np.dtype], tuple]:
+    """``dtype -> values`` as 0-d arrays of that dtype, built once per dtype.
+
+    A Python float operand is converted anew at every ufunc call (≈ 0.6 µs, more than the
+    arithmetic on a small leaf); a 0-d array of the leaf's own dtype is used as is. Both
+    round the value to the leaf's dtype first, so results are bitwise the same.
+    """
+    cache: dict = {}
+
+    def get(dtype) -> tuple:
+        found = cache.get(dtype)
+        if found is None:
+            found = cache[dtype] = tuple(np.asarray(v, dtype=dtype) for v in values)
+        return found
+
+    return get
 
 
 def sgd(lr, momentum: float = 0.0, nesterov: bool = False) -> GradientTransformation:
@@ -125,23 +167,85 @@ def sgd(lr, momentum: float = 0.0, nesterov: bool = False) -> GradientTransforma
         if mu == 0.0:
             updates = tree_map(lambda g: -_cast(eta, g) * g, grads)
             return updates, new_state
-        buf = tree_map(lambda b, g: _cast(mu, g) * b + g, state["momentum"], grads)
-        new_state["momentum"] = buf
-        if nesterov:
-            updates = tree_map(lambda g, b: -_cast(eta, g) * (g + _cast(mu, g) * b), grads, buf)
-        else:
-            updates = tree_map(lambda b: -_cast(eta, b) * b, buf)
+        consts = _scalars(mu, -eta)
+
+        def leaf(b, g):          # b' = mu b + g;  u = -eta (g + mu b') or -eta b'
+            mu_, neg_eta = consts(b.dtype)
+            b_new = np.multiply(b, mu_)
+            b_new += g
+            if nesterov:
+                u = np.multiply(b_new, mu_)
+                u += g
+                u *= neg_eta
+            else:
+                u = np.multiply(b_new, neg_eta)
+            return b_new, u
+
+        new_state["momentum"], updates = _unzip(tree_map(leaf, state["momentum"], grads), 2)
         return updates, new_state
 
     return GradientTransformation(init, update)
 
 
-def adam(lr, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientTransformation:
+def _adam_leaf(m, v, g, consts, inplace=False):
+    """One Adam step on one leaf: ``(m', v', u)`` in the dtype of ``m``.
+
+    ``consts = (b1, 1-b1, b2, 1-b2, eps_hat, -step_size)`` as 0-d arrays of ``m.dtype``.
+    ``m' = b1 m + (1-b1) g`` and ``v' = b2 v + (1-b2) (g g)`` round exactly like the
+    textbook expressions; ``u = -step_size · m' / (√v' + eps_hat)``; ``u`` doubles as the
+    only scratch buffer. ``inplace=False``: ``m'`` and ``v'`` are new arrays;
+    ``inplace=True``: they overwrite ``m`` and ``v`` (the same operations in the same order,
+    so the results are bitwise those of the pure path).
+    """
+    b1, one_m_b1, b2, one_m_b2, eps_hat, neg_step = consts
+    m_new = m if inplace else np.empty_like(m)
+    v_new = v if inplace else np.empty_like(v)
+    u = np.empty_like(m)
+    np.multiply(g, one_m_b1, out=u)
+    np.multiply(m, b1, out=m_new)
+    m_new += u
+    np.multiply(g, g, out=u)
+    u *= one_m_b2
+    np.multiply(v, b2, out=v_new)
+    v_new += u
+    np.sqrt(v_new, out=u)
+    u += eps_hat
+    np.divide(m_new, u, out=u)
+    u *= neg_step
+    return m_new, v_new, u
+
+
+def _adam_scalars(b1, b2, eps_hat, step_size) -> Callable[[np.dtype], tuple]:
+    """The per-dtype constants of one Adam update; ``eps_hat`` never rounds down to 0."""
+    plain = _scalars(b1, 1.0 - b1, b2, 1.0 - b2, eps_hat, -step_size)
+
+    def get(dtype) -> tuple:
+        c = plain(dtype)
+        if c[4] == 0:             # ε·sqrt(1-β₂ᵗ) underflows in this dtype: use the least ε̂ > 0
+            c = c[:4] + (np.asarray(np.finfo(dtype).smallest_subnormal, dtype=dtype),) + c[5:]
+        return c
+
+    return get
+
+
+def adam(lr, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8, *,
+         inplace: bool = False) -> GradientTransformation:
     r"""Adam (Kingma & Ba, ICLR 2015, Algorithm 1).
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\\
         u_t = -\eta_t\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}.
+
+    Computed in the algebraically identical order Kingma & Ba give at the end of their §2,
+    which folds both bias corrections into two scalars (evaluated in float64):
+
+    .. math::
+        u_t = -\alpha_t\, \frac{m_t}{\sqrt{v_t} + \hat\varepsilon},\qquad
+        \alpha_t = \eta_t \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t},\quad
+        \hat\varepsilon = \varepsilon \sqrt{1-\beta_2^t}.
+
+    Per leaf the update allocates only its three outputs (new ``m``, new ``v``, the update)
+    and runs eleven element-wise passes; the inputs and the old state are never modified.
 
     Parameters
     ----------
@@ -151,7 +255,19 @@ def adam(lr, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientT
         Decay rates in [0, 1).
     eps : float
         ε > 0 added to the root of the corrected second moment.
+    inplace : bool
+        False (default): ``update`` is pure. True: ``update`` *overwrites the moment arrays
+        of the state it is given* and returns a state holding those same arrays, which saves
+        two allocations per parameter and keeps the moments in warm memory (on the
+        784-256-256-10 MLP benchmark 0.15–0.9 ms of a 2.3–3.3 ms step, the upper end when
+        the pure path's fresh arrays make glibc fault heap pages back in; see
+        ``benchmarks/README.md``). Values are bitwise identical to the pure path. Use it only
+        when every state is used once, as :func:`~approxbounds.nn.trainer.fit` does
+        (checkpoints are written from the current state, so resume stays exact); the
+        gradients and parameters are never modified.
     """
+    if not isinstance(inplace, bool):
+        raise TypeError(f"inplace must be a bool, got {inplace!r}")
     lr_at = _lr_fn(lr)
     b1 = check_real("b1", b1, low=0.0, high=1.0, high_open=True)
     b2 = check_real("b2", b2, low=0.0, high=1.0, high_open=True)
@@ -164,18 +280,23 @@ def adam(lr, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientT
         _check_grads(grads, params)
         t = state["count"] + 1
         eta = lr_at(t - 1)
-        mu = tree_map(lambda m, g: _cast(b1, g) * m + _cast(1.0 - b1, g) * g, state["mu"], grads)
-        nu = tree_map(lambda v, g: _cast(b2, g) * v + _cast(1.0 - b2, g) * (g * g), state["nu"], grads)
         # bias corrections in double precision (b^t may underflow to 0 -> correction 1)
-        c1 = 1.0 - b1 ** t
-        c2 = 1.0 - b2 ** t
+        root_c2 = math.sqrt(1.0 - b2 ** t)
+        step_size = eta * root_c2 / (1.0 - b1 ** t)
+        eps_hat = eps * root_c2
 
-        def step(m, v):
-            m_hat = m / _cast(c1, m)
-            v_hat = v / _cast(c2, v)
-            return -_cast(eta, m) * m_hat / (np.sqrt(v_hat) + _cast(eps, v))
+        consts = _adam_scalars(b1, b2, eps_hat, step_size)
+        if inplace:
+            def leaf_u(m, v, g):
+                return _adam_leaf(m, v, g, consts(m.dtype), inplace=True)[2]
 
-        updates = tree_map(step, mu, nu)
+            updates = tree_map(leaf_u, state["mu"], state["nu"], grads)
+            return updates, {"count": t, "mu": state["mu"], "nu": state["nu"]}
+
+        def leaf(m, v, g):
+            return _adam_leaf(m, v, g, consts(m.dtype))
+
+        mu, nu, updates = _unzip(tree_map(leaf, state["mu"], state["nu"], grads), 3)
         return updates, {"count": t, "mu": mu, "nu": nu}
 
     return GradientTransformation(init, update)
@@ -198,8 +319,19 @@ def rmsprop(lr, decay: float = 0.9, eps: float = 1e-8) -> GradientTransformation
         _check_grads(grads, params)
         step = state["count"]
         eta = lr_at(step)
-        nu = tree_map(lambda v, g: _cast(rho, g) * v + _cast(1.0 - rho, g) * (g * g), state["nu"], grads)
-        updates = tree_map(lambda g, v: -_cast(eta, g) * g / (np.sqrt(v) + _cast(eps, v)), grads, nu)
+        consts = _scalars(rho, 1.0 - rho, eps, -eta)
+
+        def leaf(v, g):          # v' = rho v + (1-rho) g^2;  u = (-eta g) / (sqrt(v') + eps)
+            rho_, one_m_rho, eps_, neg_eta = consts(v.dtype)
+            v_new = np.multiply(v, rho_)
+            u = np.multiply(g, g, dtype=v.dtype)
+            u *= one_m_rho
+            v_new += u
+            np.sqrt(v_new, out=u)
+            u += eps_
+            return v_new, np.divide(np.multiply(g, neg_eta, dtype=v.dtype), u, out=u)
+
+        nu, updates = _unzip(tree_map(leaf, state["nu"], grads), 2)
         return updates, {"count": step + 1, "nu": nu}
 
     return GradientTransformation(init, update)
@@ -327,6 +459,25 @@ def project(fn: Callable[[Any], Any]) -> GradientTransformation:
     return param_transform(delta)
 
 
-def apply_updates(params, updates):
-    """Return ``params + updates`` leaf-wise, keeping each parameter's dtype."""
+def _add_into(p, u):
+    if not isinstance(p, np.ndarray):
+        raise TypeError(f"apply_updates(inplace=True) needs numpy array parameters, got {type(p).__name__}")
+    np.add(p, u, out=p)
+    return p
+
+
+def apply_updates(params, updates, *, inplace: bool = False):
+    """Return ``params + updates`` leaf-wise, keeping each parameter's dtype.
+
+    ``inplace=True`` adds into the parameter arrays themselves (they must be writable numpy
+    arrays) and returns a tree holding those same arrays: no new memory per step, which
+    keeps the weights warm in cache for the next forward pass (≈ 0.2 ms of a 2.5 ms step on
+    the 784-256-256-10 MLP benchmark). The values are bitwise those of ``inplace=False``
+    (the same addition, rounded once to the parameter's dtype). :func:`~approxbounds.nn.trainer.fit`
+    uses it on its own copy of the parameters.
+    """
+    if not isinstance(inplace, bool):
+        raise TypeError(f"inplace must be a bool, got {inplace!r}")
+    if inplace:
+        return tree_map(_add_into, params, updates)
     return tree_map(lambda p, u: (p + u).astype(np.asarray(p).dtype, copy=False), params, updates)

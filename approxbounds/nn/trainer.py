@@ -3,9 +3,16 @@
 One update (step ``s = 1, 2, ...``; ``s`` counts completed updates)::
 
     x, y   = batch(s - 1)                       # see "Data" below
-    loss, grads = grad_fn(params, (x, y))       # default: forward, loss, backward
+    loss, grads = grad_fn(params, (x, y))       # default: forward, loss, backward (no dx)
     updates, opt_state = optimizer.update(grads, opt_state, params)
-    params = apply_updates(params, updates)
+    params = apply_updates(params, updates, inplace=True)
+
+Speed. ``fit`` works on its own copy of the initial parameters and adds each update into
+those arrays in place (bitwise the same values as a fresh ``params + updates``, but no new
+memory per step). The arrays passed to ``grad_fn`` and ``eval_fn`` are therefore the live
+training parameters: copy them if you keep them beyond the call. The default ``grad_fn``
+skips the input gradient (:func:`default_grad_fn`). For the fastest Adam step pass
+``adam(..., inplace=True)``, which updates its moments in place (bitwise the same run).
 
 Determinism. All randomness comes from ``seed``: the run's own generator
 ``numpy.random.default_rng(seed)`` (handed to a data callable) and, for array data, one
@@ -35,11 +42,12 @@ import numpy as np
 
 from approxbounds._io import append_jsonl, atomic_write_jsonl, read_jsonl
 from approxbounds._validation import check_int
+from approxbounds.nn.base import accepts_need_dx
 from approxbounds.nn.checkpoint import config_difference, load_checkpoint, save_checkpoint, generator_from_state
 from approxbounds.nn.optim import GradientTransformation, apply_updates
-from approxbounds.nn.tree import tree_items, tree_structure_equal
+from approxbounds.nn.tree import tree_items, tree_map, tree_structure_equal
 
-__all__ = ["fit", "FitResult", "array_batches", "check_finite_tree"]
+__all__ = ["fit", "FitResult", "array_batches", "check_finite_tree", "default_grad_fn"]
 
 
 @dataclass
@@ -73,7 +81,13 @@ def check_finite_tree(tree, name: str, step: int) -> None:
     """Raise ``FloatingPointError`` naming ``name/<path>`` and ``step`` if a leaf is NaN/inf."""
     for path, leaf in tree_items(tree):
         arr = np.asarray(leaf)
-        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+        if arr.dtype.kind not in "fc":
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = arr.sum()        # no temporary; finite sum => every entry finite
+        if np.isfinite(total):
+            continue
+        if not np.isfinite(arr).all():   # NaN/inf present (not just an overflowing sum)
             bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
             label = f"{name}/{path}" if path else name
             raise FloatingPointError(f"non-finite values in {label} at step {step} "
@@ -131,14 +145,29 @@ def _resolve_loss(loss) -> Callable:
     return loss
 
 
-def _default_grad_fn(model, loss_fn) -> Callable:
+def default_grad_fn(model, loss_fn) -> Callable:
+    """``grad_fn(params, (x, y)) -> (loss, grads, None)``: forward, loss, backward.
+
+    This is what :func:`fit` runs when no ``grad_fn`` is given. The input gradient is never
+    needed, so a model whose ``backward`` accepts ``need_dx`` (``Sequential``, ``MLP``,
+    ``Dense``; :func:`~approxbounds.nn.base.accepts_need_dx`) is asked not to compute it.
+    """
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a callable (pred, target) -> (value, dpred), got {loss_fn!r}")
+    kw = {"need_dx": False} if accepts_need_dx(model) else {}
+
     def grad_fn(params, batch):
         x, y = batch
         pred, cache = model.forward(params, x)
         value, dpred = loss_fn(pred, y)
-        _, grads = model.backward(params, cache, dpred)
+        _, grads = model.backward(params, cache, dpred, **kw)
         return value, grads, None
     return grad_fn
+
+
+def _writable(tree):
+    """``tree`` with every read-only array leaf replaced by a writable copy (others kept)."""
+    return tree_map(lambda a: a.copy() if isinstance(a, np.ndarray) and not a.flags.writeable else a, tree)
 
 
 def _metrics(value, step: int) -> dict:
@@ -169,7 +198,8 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
     model : Layer
         Follows the layer protocol (``forward``, ``backward``, ``config``, ``init``).
     params : tree or None
-        Initial parameters (not modified). ``None``: ``model.init(default_rng(seed))``.
+        Initial parameters (not modified: ``fit`` trains a copy). ``None``:
+        ``model.init(default_rng(seed))``.
     loss : str or callable
         ``loss(pred, target) -> (value, dvalue/dpred)`` or a name for
         :func:`approxbounds.nn.losses.get_loss`. Unused when ``grad_fn`` is given.
@@ -186,7 +216,8 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
     eval_every : int
         Evaluate every this many steps and at the end (0: never).
     eval_fn : callable, optional
-        ``eval_fn(params) -> float | dict``; logged as ``eval`` or the dict's keys.
+        ``eval_fn(params) -> float | dict``; logged as ``eval`` or the dict's keys. It sees
+        the live parameter arrays, which later steps overwrite: copy what you keep.
     eval_data : (x, y), optional
         Evaluated with ``loss`` on a full forward pass; logged as ``eval_loss``.
     log_path : path, optional
@@ -237,7 +268,7 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
 
     if grad_fn is None:
         loss_fn = _resolve_loss(loss)
-        grad_fn = _default_grad_fn(model, loss_fn)
+        grad_fn = default_grad_fn(model, loss_fn)
     else:
         loss_fn = _resolve_loss(loss) if loss is not None else None
     if eval_data is not None:
@@ -262,6 +293,8 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
 
     if params is None:
         params = model.init(np.random.default_rng(seed))
+    else:   # fit applies its updates in place: work on a private copy of the caller's arrays
+        params = tree_map(np.array, params)
     rng = np.random.default_rng(seed)
     opt_state = optimizer.init(params)
     start = 0
@@ -278,7 +311,8 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
                              "this optimizer (different transform or parameter layout)")
         if ck.step > steps:
             raise ValueError(f"checkpoint is at step {ck.step}, beyond steps={steps}")
-        params, opt_state, start = ck.params, ck.opt_state, ck.step
+        # in-place updates (apply_updates, adam(inplace=True)) need writable arrays
+        params, opt_state, start = _writable(ck.params), _writable(ck.opt_state), ck.step
         rng = generator_from_state(ck.rng_state)
         resumed_from = start
         if log_path is not None and Path(log_path).exists():
@@ -306,7 +340,7 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
             check_finite_tree(grads, "grads", s)
             with np.errstate(over="ignore", invalid="ignore"):   # reported just below, with the step
                 updates, opt_state = optimizer.update(grads, opt_state, params)
-                params = apply_updates(params, updates)
+                params = apply_updates(params, updates, inplace=True)
             check_finite_tree(params, "params", s)
 
             do_eval = eval_fn is not None and eval_every > 0 and (s % eval_every == 0 or s == steps)

@@ -6,11 +6,12 @@ import pytest
 
 from approxbounds.nn.activations import (HardThreshold, Identity, LeakyReLU, ModReLU, PiecewisePolynomial,
                                          ReLU, Tanh, piecewise_linear)
-from approxbounds.nn.base import Sequential, layer_from_config
+from approxbounds.nn.base import Layer, Sequential, accepts_need_dx, layer_from_config
 from approxbounds.nn.gradcheck import check_layer_gradients
 from approxbounds.nn.layers import Dense, Embedding, Flatten
 from approxbounds.nn.mlp import MLP
 from approxbounds.nn.quantizers import KBit, Sign, Ternary
+from approxbounds.nn.rnn import RNN
 from approxbounds.nn.tree import tree_items
 
 
@@ -63,6 +64,9 @@ LAYER_TABLE = [
      (5, 2), normal, (5, 1)),
     ("emb_flatten_dense", lambda: Sequential([Embedding(6, 2), Flatten(), Dense(6, 2), LeakyReLU(0.1)]),
      (4, 3), ids(6), (4, 2)),
+    ("rnn_tanh", lambda: RNN(2, 3), (2, 4, 2), normal, (2, 4, 3)),
+    ("rnn_linear_last", lambda: RNN(2, 3, nonlinearity="identity", return_sequences=False, init="orthogonal"),
+     (2, 4, 2), normal, (2, 3)),
 ]
 TABLE_IDS = [row[0] for row in LAYER_TABLE]
 
@@ -210,3 +214,108 @@ def test_embedding_bad_ids(bad, match, rng):
     layer = Embedding(5, 2)
     with pytest.raises(ValueError, match=match):
         layer.forward(layer.init(rng), bad)
+
+
+# ------------------------------------------------------------- need_dx: skipping the input gradient
+def _float_input(make_x, rng, shape, dtype=np.float64):
+    x = make_x(rng, shape)
+    return x.astype(dtype) if np.issubdtype(x.dtype, np.floating) else x
+
+
+@pytest.mark.parametrize("row", [r for r in LAYER_TABLE if accepts_need_dx(r[1]())], ids=lambda r: r[0])
+def test_need_dx_false_gives_bitwise_equal_grads_and_no_dx(row, rng):
+    _, make, in_shape, make_x, _ = row
+    layer = make()
+    params = layer.init(rng, np.float32)
+    x = _float_input(make_x, rng, in_shape, np.float32)
+    y, cache = layer.forward(params, x)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    dx_full, g_full = layer.backward(params, cache, dy)
+    dx_none, g_skip = layer.backward(params, cache, dy, need_dx=False)
+    assert dx_none is None
+    assert dx_full is None or dx_full.shape == x.shape
+    assert [p for p, _ in tree_items(g_skip)] == [p for p, _ in tree_items(g_full)]
+    for (path, a), (_, b) in zip(tree_items(g_skip), tree_items(g_full)):
+        assert np.array_equal(a, b) and a.dtype == b.dtype, path
+
+
+def test_need_dx_is_offered_by_dense_sequential_and_mlp():
+    assert accepts_need_dx(Dense(2, 2)) and accepts_need_dx(Sequential([ReLU()])) and accepts_need_dx(MLP(2, [3], 1))
+    assert not accepts_need_dx(ReLU()) and not accepts_need_dx(Embedding(3, 2))
+
+
+class _Spy(Layer):
+    """Wraps a layer and records the keyword arguments of every backward call."""
+
+    kind = "_test_spy"
+
+    def __init__(self, inner, calls):
+        self.inner, self.calls = inner, calls
+
+    def init(self, rng, dtype=np.float64):
+        return self.inner.init(rng, dtype)
+
+    def forward(self, params, x):
+        return self.inner.forward(params, x)
+
+    def backward(self, params, cache, dy, need_dx=True):
+        self.calls.append((self.inner.kind, need_dx))
+        return self.inner.backward(params, cache, dy, **({} if need_dx else {"need_dx": False}))
+
+
+class _SpyNoKw(_Spy):
+    kind = "_test_spy_nokw"
+
+    def backward(self, params, cache, dy):
+        self.calls.append((self.inner.kind, "no keyword"))
+        return self.inner.backward(params, cache, dy)
+
+
+def test_sequential_need_dx_skips_leading_parameter_free_layers(rng):
+    calls = []
+    seq = Sequential([_Spy(Flatten(), calls), _Spy(Dense(6, 4), calls), _Spy(Tanh(), calls),
+                      _Spy(Dense(4, 2), calls)])
+    params = seq.init(rng)
+    x = rng.standard_normal((5, 2, 3))
+    y, cache = seq.forward(params, x)
+    dy = rng.standard_normal(y.shape)
+    dx, g_full = seq.backward(params, cache, dy)
+    assert dx.shape == x.shape
+    assert calls == [("dense", True), ("tanh", True), ("dense", True), ("flatten", True)]
+    calls.clear()
+    none, g_skip = seq.backward(params, cache, dy, need_dx=False)
+    assert none is None
+    # Flatten (before the first parameterised layer) is not run; the first Dense skips dx
+    assert calls == [("dense", True), ("tanh", True), ("dense", False)]
+    assert g_skip["000"] == {} and set(g_skip) == set(g_full)
+    for (p, a), (_, b) in zip(tree_items(g_skip), tree_items(g_full)):
+        assert np.array_equal(a, b), p
+
+
+def test_sequential_need_dx_with_a_first_layer_without_the_keyword(rng):
+    calls = []
+    seq = Sequential([_SpyNoKw(Dense(3, 2), calls), ReLU()])
+    params = seq.init(rng)
+    y, cache = seq.forward(params, rng.standard_normal((4, 3)))
+    dx, grads = seq.backward(params, cache, np.ones_like(y), need_dx=False)
+    assert dx is None and calls == [("dense", "no keyword")] and grads["000"]["W"].shape == (3, 2)
+    # no parameters at all: nothing runs backward, every gradient tree is empty
+    calls.clear()
+    free = Sequential([_SpyNoKw(ReLU(), calls), Tanh()])
+    y, cache = free.forward({"000": {}, "001": {}}, rng.standard_normal((2, 2)))
+    assert free.backward({"000": {}, "001": {}}, cache, y, need_dx=False) == (None, {"000": {}, "001": {}})
+    assert calls == []
+    with pytest.raises(TypeError, match="need_dx must be a bool"):
+        seq.backward(params, cache, np.ones_like(y), need_dx="no")
+
+
+def test_mlp_backward_without_dx_matches_with_dx(rng):
+    model = MLP(5, [7, 6], 3, dtype="float32")
+    params = model.init(rng)
+    y, cache = model.forward(params, rng.standard_normal((9, 5)).astype(np.float32))
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    dx, g_full = model.backward(params, cache, dy)
+    none, g_skip = model.backward(params, cache, dy, need_dx=False)
+    assert dx.shape == (9, 5) and none is None
+    for (p, a), (_, b) in zip(tree_items(g_skip), tree_items(g_full)):
+        assert np.array_equal(a, b), p

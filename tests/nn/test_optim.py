@@ -209,3 +209,87 @@ def test_bad_schedule_value_names_the_step():
         _, state = opt.update({"w": np.ones(1)}, state, p)
     with pytest.raises(ValueError, match="at step 2"):
         opt.update({"w": np.ones(1)}, state, p)
+
+
+# ------------------------------------------------------------------ adam(inplace=True), fast path
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_inplace_is_bitwise_the_pure_adam(dtype, rng):
+    params = _params(rng, dtype)
+    grads = [tree_map(lambda x: rng.standard_normal(x.shape).astype(dtype), params) for _ in range(6)]
+    grads[2]["b"][1] = 0.0                       # an exactly-zero entry along the way
+    snapshot = (tree_map(np.copy, params), [tree_map(np.copy, g) for g in grads])
+    pure = O.adam(step_decay(1e-2, 0.5, every=2), 0.8, 0.99, 1e-7)
+    fast = O.adam(step_decay(1e-2, 0.5, every=2), 0.8, 0.99, 1e-7, inplace=True)
+    p_pure, s_pure = params, pure.init(params)
+    p_fast, s_fast = params, fast.init(params)
+    moments = (s_fast["mu"]["a"]["W"], s_fast["nu"]["b"])
+    for g in grads:
+        old_pure = tree_map(np.copy, s_pure)
+        u_pure, s_new = pure.update(g, s_pure, p_pure)
+        # the pure update leaves the state it was given untouched
+        assert all(np.array_equal(a, b) for a, b in zip(
+            [s_pure["mu"]["b"], s_pure["nu"]["a"]["W"]], [old_pure["mu"]["b"], old_pure["nu"]["a"]["W"]]))
+        s_pure = s_new
+        u_fast, s_fast = fast.update(g, s_fast, p_fast)
+        for a, b in zip([u_pure["a"]["W"], u_pure["b"]], [u_fast["a"]["W"], u_fast["b"]]):
+            assert np.array_equal(a, b) and a.dtype == b.dtype == dtype
+        p_pure, p_fast = O.apply_updates(p_pure, u_pure), O.apply_updates(p_fast, u_fast)
+    assert s_pure["count"] == s_fast["count"] == 6
+    for key in ("mu", "nu"):
+        assert np.array_equal(s_pure[key]["a"]["W"], s_fast[key]["a"]["W"])
+        assert np.array_equal(s_pure[key]["b"], s_fast[key]["b"])
+    # the moments were updated in the arrays created by init; params and grads were not touched
+    assert s_fast["mu"]["a"]["W"] is moments[0] and s_fast["nu"]["b"] is moments[1]
+    assert np.array_equal(params["b"], snapshot[0]["b"]) and np.array_equal(params["a"]["W"], snapshot[0]["a"]["W"])
+    assert all(np.array_equal(g["b"], s["b"]) for g, s in zip(grads, snapshot[1]))
+
+
+def test_adam_inplace_in_a_chain_matches_torch(rng):
+    torch = pytest.importorskip("torch")
+    params = _params(rng)
+    grads = [tree_map(lambda x: rng.standard_normal(x.shape), params) for _ in range(5)]
+    out, _ = _run(O.chain(O.clip(10.0), O.adam(1e-2, inplace=True)), params, grads)
+    ref = _torch_run(torch, lambda ps: torch.optim.Adam(ps, lr=1e-2), params, grads)
+    np.testing.assert_allclose(out["a"]["W"], ref[0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(out["b"], ref[1], rtol=1e-12, atol=1e-14)
+
+
+def test_adam_float32_tiny_eps_gives_no_nan():
+    # eps * sqrt(1 - b2) rounds to 0 in float32; zero gradients must still give zero updates
+    p = {"w": np.ones(3, np.float32)}
+    opt = O.adam(1e-3, eps=1e-46)
+    u, state = opt.update({"w": np.zeros(3, np.float32)}, opt.init(p), p)
+    assert np.array_equal(u["w"], np.zeros(3, np.float32)) and u["w"].dtype == np.float32
+    g = np.array([1.0, -2.0, 0.0])
+    u, _ = opt.update({"w": g.astype(np.float32)}, state, p)
+    assert np.all(np.isfinite(u["w"])) and u["w"][2] == 0.0
+    # textbook step 2 (m_1 = v_1 = 0), float64, eps negligible: -lr m̂ / sqrt(v̂)
+    m_hat = 0.1 * g / (1 - 0.9 ** 2)
+    v_hat = 0.001 * g * g / (1 - 0.999 ** 2)
+    np.testing.assert_allclose(u["w"][:2], -1e-3 * m_hat[:2] / np.sqrt(v_hat[:2]), rtol=1e-6)
+
+
+def test_adam_float32_state_stays_float32_even_with_float64_grads(rng):
+    p = {"w": rng.standard_normal(4).astype(np.float32)}
+    opt = O.adam(1e-3)
+    u, state = opt.update({"w": rng.standard_normal(4)}, opt.init(p), p)
+    assert u["w"].dtype == state["mu"]["w"].dtype == state["nu"]["w"].dtype == np.float32
+
+
+def test_adam_inplace_must_be_bool():
+    with pytest.raises(TypeError, match="inplace must be a bool"):
+        O.adam(1e-3, inplace=1)
+
+
+def test_apply_updates_inplace_is_bitwise_the_pure_sum_and_reuses_the_arrays(rng):
+    params = {"a": {"W": rng.standard_normal((3, 2)).astype(np.float32)}, "b": rng.standard_normal(4)}
+    updates = {"a": {"W": rng.standard_normal((3, 2))}, "b": 1e-17 * rng.standard_normal(4)}   # float64 into float32
+    expected = O.apply_updates(params, updates)
+    w, b = params["a"]["W"], params["b"]
+    out = O.apply_updates(params, updates, inplace=True)
+    assert out["a"]["W"] is w and out["b"] is b and w.dtype == np.float32
+    assert np.array_equal(w, expected["a"]["W"]) and np.array_equal(b, expected["b"])
+    with pytest.raises(TypeError, match="numpy array parameters"):
+        O.apply_updates({"x": 1.0}, {"x": 2.0}, inplace=True)
+    with pytest.raises(TypeError, match="inplace must be a bool"):
+        O.apply_updates(params, updates, inplace="yes")

@@ -9,7 +9,7 @@ from approxbounds.nn.losses import mse
 from approxbounds.nn.mlp import MLP
 from approxbounds.nn.optim import adam, chain, clip_by_global_norm, sgd
 from approxbounds.nn.schedules import step_decay
-from approxbounds.nn.trainer import array_batches, fit
+from approxbounds.nn.trainer import array_batches, check_finite_tree, default_grad_fn, fit
 from approxbounds.nn.tree import tree_items
 
 
@@ -261,3 +261,95 @@ def test_bad_data():
         fit(model, params, "mse", 42, sgd(0.1), steps=1, progress=False)
     with pytest.raises(ValueError, match="unknown loss"):
         fit(model, params, "hinge", (np.zeros((5, 2)), np.zeros((5, 1))), sgd(0.1), steps=1, progress=False)
+
+
+# ------------------------------------------------------------------------------ fast path of fit
+class _RecordingMLP(MLP):
+    """An MLP that records the ``need_dx`` of every backward call (for the fast-path test)."""
+
+    kind = "_test_recording_mlp"
+    seen: list = []
+
+    def backward(self, params, cache, dy, need_dx=True):
+        self.seen.append(need_dx)
+        return super().backward(params, cache, dy, need_dx=need_dx)
+
+
+def test_default_grad_fn_skips_the_input_gradient_and_matches_full_backward():
+    model = _RecordingMLP(2, [8], 1, activation="tanh")
+    model.seen = []
+    params = model.init(np.random.default_rng(0))
+    x, y = _data(16)
+    value, grads, aux = default_grad_fn(model, mse)(params, (x, y))
+    assert model.seen == [False] and aux is None
+    pred, cache = model.forward(params, x)
+    ref_value, d = mse(pred, y)
+    dx, ref = model.backward(params, cache, d)
+    assert dx.shape == x.shape and value == ref_value and _same_tree(grads, ref)
+    # a model without the keyword is called without it
+    lin = _Linear(2)
+    p = lin.init(np.random.default_rng(1))
+    value, g, _ = default_grad_fn(lin, mse)(p, (x, y))
+    assert g["w"].shape == (2, 1) and np.isfinite(value)
+    with pytest.raises(TypeError, match="loss_fn must be a callable"):
+        default_grad_fn(lin, "mse")
+
+
+def _opt_inplace():
+    return chain(clip_by_global_norm(5.0), adam(step_decay(3e-2, 0.5, every=7), inplace=True))
+
+
+def test_inplace_adam_in_fit_is_bitwise_the_pure_run_and_resumes_exactly(tmp_path):
+    pure = _run(tmp_path, "pure", 20, _data())
+    start = _model().init(np.random.default_rng(5))
+    snapshot = {k: {n: a.copy() for n, a in v.items()} for k, v in start.items()}
+    fast = fit(_model(), start, "mse", _data(), _opt_inplace(), steps=20,
+               batch_size=16, seed=3, progress=False, checkpoint_path=tmp_path / "fast.npz")
+    assert _same_tree(pure.params, fast.params) and _same_tree(pure.opt_state, fast.opt_state)
+    assert _same_tree(start, snapshot)           # fit trains a copy: the caller's arrays are intact
+    assert pure.history == fast.history
+    model = _model()
+    with pytest.raises(KeyboardInterrupt):
+        fit(model, model.init(np.random.default_rng(5)), _crashing_loss(14), _data(), _opt_inplace(), steps=20,
+            batch_size=16, seed=3, progress=False, checkpoint_path=tmp_path / "part.npz", checkpoint_every=5)
+    resumed = fit(model, model.init(np.random.default_rng(5)), "mse", _data(), _opt_inplace(), steps=20,
+                  batch_size=16, seed=3, progress=False, checkpoint_path=tmp_path / "part.npz",
+                  checkpoint_every=5, resume=True)
+    assert resumed.resumed_from == 10
+    assert _same_tree(resumed.params, pure.params) and _same_tree(resumed.opt_state, pure.opt_state)
+
+
+def test_check_finite_tree_flags_nan_and_inf_but_not_large_finite_values():
+    big = np.full(4, 3e38, np.float32)           # finite entries whose float32 sum overflows
+    check_finite_tree({"a": big, "b": -big, "n": np.arange(3)}, "params", 1)
+    for bad, count in ((np.nan, 1), (np.inf, 1), (-np.inf, 1)):
+        leaf = big.copy()
+        leaf[2] = bad
+        with pytest.raises(FloatingPointError, match=rf"params/x/y at step 9 \({count} of 4 entries"):
+            check_finite_tree({"x": {"y": leaf}}, "params", 9)
+    both = np.array([np.inf, -np.inf, 1.0])      # +inf and -inf: the sum is nan, still caught
+    with pytest.raises(FloatingPointError, match=r"grads at step 2 \(2 of 3 entries"):
+        check_finite_tree(both, "grads", 2)
+
+
+def test_resume_from_read_only_arrays_with_inplace_updates(tmp_path, monkeypatch):
+    import approxbounds.nn.trainer as trainer_module
+
+    real_load = trainer_module.load_checkpoint
+
+    def read_only_load(*args, **kwargs):
+        ck = real_load(*args, **kwargs)
+        for tree in (ck.params, ck.opt_state):
+            for _, leaf in tree_items(tree):
+                if isinstance(leaf, np.ndarray):
+                    leaf.flags.writeable = False
+        return ck
+
+    full = fit(_model(), _model().init(np.random.default_rng(5)), "mse", _data(), _opt_inplace(), steps=12,
+               batch_size=16, seed=3, progress=False)
+    kw = dict(batch_size=16, seed=3, progress=False, checkpoint_path=tmp_path / "ro.npz")
+    fit(_model(), _model().init(np.random.default_rng(5)), "mse", _data(), _opt_inplace(), steps=6, **kw)
+    monkeypatch.setattr(trainer_module, "load_checkpoint", read_only_load)
+    resumed = fit(_model(), _model().init(np.random.default_rng(5)), "mse", _data(), _opt_inplace(), steps=12,
+                  resume=True, **kw)
+    assert resumed.resumed_from == 6 and _same_tree(resumed.params, full.params)
