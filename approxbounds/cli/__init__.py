@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 
@@ -27,8 +26,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        if importlib.util.find_spec(f"approxbounds.cli.{name}") is None:  # TODO(integration): remove
-            continue
         module = importlib.import_module(f"approxbounds.cli.{name}")
         module.register(sub)
     return parser

@@ -20,7 +20,8 @@ def register(subparsers) -> None:
     p.add_argument("--n-float", type=int, default=None, dest="n_float",
                    help="full-precision scalars left in a quantized network")
     p.add_argument("--points", default=None,
-                   help="N: also bound log2 of the growth function at N points (e.g. 1e6)")
+                   help="N: bound log2 of the growth function of thr(G) and sgn(G) at N points "
+                        "(default 1e6)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -38,6 +39,9 @@ def _parse_points(text):
     return value
 
 
+DEFAULT_POINTS = 10**6
+
+
 def run(args) -> int:
     import json
 
@@ -47,23 +51,28 @@ def run(args) -> int:
                               quantize=args.quantize, n_float=args.n_float,
                               pieces=args.pieces, degree=args.degree)
     N = _parse_points(args.points)
+    if N is None:
+        N = DEFAULT_POINTS
     bounds = capacity_bounds(arch, N)
     best = {"vcdim": vcdim_bound(arch), "pdim": pdim_bound(arch)}
     if args.json:
         payload = {"architecture": arch.to_dict(), "bounds": [b.to_dict() for b in bounds],
                    "best": {k: {"method": b.method, "value": b.value, "tag": b.tag}
                             for k, b in best.items()}}
-        if N is not None:
-            payload["points"] = N
+        payload["points"] = N
         print(json.dumps(payload, indent=None, sort_keys=False))
         return 0
     d = arch.to_dict()
     print(repr(arch))
+    print(f"growth function evaluated at N = {N} points")
     print(f"W={d['W']}  U={d['U']}  L={d['L']}  Lbar={d['Lbar_fraction']} (~{d['Lbar']:.4f})  "
           f"R={d['R']}")
     rows = [("quantity", "bound (method)", "value", "tag", "source")]
     for b in bounds:
-        rows.append((b.quantity, b.method, f"{b.value:.6g}", b.tag, b.source))
+        quantity = b.quantity
+        if quantity == "log2_growth":  # say which class: thresholded thr(G) or sign sgn(G)
+            quantity += "[thr]" if b.ingredients.get("thresholded") else "[sgn]"
+        rows.append((quantity, b.method, f"{b.value:.6g}", b.tag, b.source))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])

@@ -40,3 +40,20 @@ def test_subprocess():
     r = subprocess.run([sys.executable, "-m", "approxbounds", "capacity", "--arch", "1,x,1"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr.startswith("error:") and "Traceback" not in r.stderr
+
+
+def test_growth_rows_at_default_points(capsys):
+    """Without --points the table and JSON still bound the growth of thr(G) and sgn(G)."""
+    import json
+
+    from approxbounds.cli import main
+    from approxbounds.cli.capacity import DEFAULT_POINTS
+
+    assert main(["capacity", "--arch", "1,10,1", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["points"] == DEFAULT_POINTS
+    growth = [b for b in payload["bounds"] if b["quantity"] == "log2_growth"]
+    assert len(growth) == 2 and all(0 < b["value"] < DEFAULT_POINTS for b in growth)
+    assert main(["capacity", "--arch", "1,10,1"]) == 0
+    text = capsys.readouterr().out
+    assert "log2_growth[thr]" in text and "log2_growth[sgn]" in text
