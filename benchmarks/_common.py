@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from typing import Callable
 
@@ -16,8 +17,6 @@ _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 
 def pin_threads(n: int = 1) -> None:
     """Force ``n`` BLAS/OpenMP threads (must run before numpy/torch are imported)."""
-    import sys
-
     loaded = [m for m in ("numpy", "torch") if m in sys.modules]
     if loaded:
         raise RuntimeError(f"pin_threads must run before importing {', '.join(loaded)}")
@@ -32,6 +31,18 @@ def pin_torch_threads(torch, n: int = 1) -> None:
         torch.set_num_interop_threads(n)
     except RuntimeError:  # already set, or work already started
         pass
+
+
+def import_torch(n: int = 1):
+    """``torch`` pinned to ``n`` threads (:func:`pin_torch_threads`), or ``None`` after telling
+    on stderr how to install it when it is missing (the caller returns its error code)."""
+    try:
+        import torch
+    except ImportError:
+        print("torch is needed for this benchmark: pip install torch==2.13.0", file=sys.stderr)
+        return None
+    pin_torch_threads(torch, n)
+    return torch
 
 
 def time_median(fn: Callable[[], object], *, repeats: int = 7, warmup: int = 2,
@@ -92,3 +103,8 @@ def machine_summary() -> str:
         load = "n/a"
     return (f"python {platform.python_version()}, numpy {np.__version__}, cpus {os.cpu_count()}, "
             f"load avg {load}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
+
+
+def torch_machine_summary(torch) -> str:
+    """:func:`machine_summary` plus the torch version and its thread count."""
+    return machine_summary() + f", torch {torch.__version__} threads {torch.get_num_threads()}"

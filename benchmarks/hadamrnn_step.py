@@ -30,7 +30,7 @@ import math
 import sys
 import time
 
-from _common import machine_summary, pin_threads, pin_torch_threads, time_interleaved
+from _common import import_torch, machine_summary, pin_threads, time_interleaved
 
 pin_threads(1)
 
@@ -78,12 +78,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
-    try:
-        import torch
-    except ImportError:
-        print("torch is needed for this benchmark: pip install torch==2.13.0", file=sys.stderr)
+    torch = import_torch(1)
+    if torch is None:
         return 1
-    pin_torch_threads(torch, 1)
 
     from approxbounds.models import HadamRNN
     from approxbounds.nn.hadamard import kron_factors, sylvester

@@ -26,7 +26,7 @@ import argparse
 import sys
 import time
 
-from _common import machine_summary, pin_threads, pin_torch_threads, time_interleaved
+from _common import import_torch, pin_threads, time_interleaved, torch_machine_summary
 
 pin_threads(1)
 
@@ -188,13 +188,10 @@ def main(argv=None) -> int:
     ap.add_argument("--inner", type=int, default=None,
                     help="steps per timed sample (default: enough for ~25 ms of torch steps)")
     args = ap.parse_args(argv)
-    try:
-        import torch
-    except ImportError:
-        print("torch is needed for this benchmark: pip install torch==2.13.0", file=sys.stderr)
+    torch = import_torch(1)
+    if torch is None:
         return 2
-    pin_torch_threads(torch, 1)
-    print(machine_summary() + f", torch {torch.__version__} threads {torch.get_num_threads()}")
+    print(torch_machine_summary(torch))
     names = list(CONFIGS) if args.config == "both" else [args.config]
     ratios = []
     for name in names:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from _common import machine_summary, pin_threads, pin_torch_threads, time_interleaved
+from _common import import_torch, pin_threads, time_interleaved, torch_machine_summary
 
 pin_threads(1)
 
@@ -34,12 +34,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
-    try:
-        import torch
-    except ImportError:
-        print("torch is needed for this benchmark: pip install torch==2.13.0", file=sys.stderr)
+    torch = import_torch(1)
+    if torch is None:
         return 2
-    pin_torch_threads(torch, 1)
 
     from approxbounds.nn.rnn import rnn_backward, rnn_forward
 
@@ -99,7 +96,7 @@ def main(argv=None) -> int:
 
     med, cpu = time_interleaved({"ours": ours, "torch_rnn": torch_rnn, "torch_loop": torch_loop},
                                 repeats=args.repeats, warmup=args.warmup, cpu=True)
-    print(machine_summary() + f", torch {torch.__version__} threads {torch.get_num_threads()}")
+    print(torch_machine_summary(torch))
     print(f"workload: n={n} n_in={d} T={T} batch={B} float32, forward+backward, "
           f"median of {args.repeats} interleaved repeats after {args.warmup} warm-up")
     print(f"check: max |dW_rec(ours) - dW_rec(torch)| = {err:.2e} (max |dW_rec| = {scale:.2e})")

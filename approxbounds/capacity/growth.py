@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from approxbounds.capacity import bhlm
-from approxbounds.capacity._select import best_of
+from approxbounds.capacity._select import best_of, check_architecture
 from approxbounds.capacity.architecture import Architecture
 from approxbounds.capacity.bound import Bound, float_up
 from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
@@ -38,8 +38,7 @@ SAUER_SOURCE = "Sauer 1972 / Shelah 1972 (Anthony & Bartlett 1999, Thm 3.6)"
 
 def growth_candidates(arch: Architecture, N, *, thresholded: bool = True):
     """All certified candidates for log2 Π(N) and the reasons others did not apply."""
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+    check_architecture(arch)
     if not isinstance(thresholded, bool):
         raise TypeError(f"thresholded must be a bool (True or False), got {thresholded!r}")
     n = _as_count("N", N, minimum=1)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from approxbounds.capacity import bhlm
 from approxbounds.capacity._cache import per_architecture
-from approxbounds.capacity._select import best_of
+from approxbounds.capacity._select import (best_of, check_architecture, copied_candidates,
+                                           dimension_candidates)
 from approxbounds.capacity.architecture import Architecture
 from approxbounds.capacity.bound import Bound
-from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
 
 __all__ = ["pdim_bound", "pdim_candidates"]
 
@@ -25,9 +25,8 @@ def pdim_candidates(arch: Architecture) -> tuple[list[Bound], dict]:
 
     Cached per architecture; the returned bounds are copies.
     """
-    _check(arch)
-    cands, skipped = _candidates(arch)
-    return [b.copy() for b in cands], dict(skipped)
+    check_architecture(arch)
+    return copied_candidates(*_candidates(arch))
 
 
 def pdim_bound(arch: Architecture) -> Bound:
@@ -35,30 +34,14 @@ def pdim_bound(arch: Architecture) -> Bound:
 
     Cached per architecture (equal architectures share the entry); a copy is returned.
     """
-    _check(arch)
+    check_architecture(arch)
     return cached_pdim_bound(arch).copy()
-
-
-def _check(arch):
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
 
 
 @per_architecture
 def _candidates(arch: Architecture) -> tuple[tuple, dict]:
-    cands, skipped = [], {}
-    try:
-        cands.append(bhlm.bhlm_pdim(arch))
-    except ValueError as exc:
-        if arch.widths[-1] != 1:
-            raise
-        skipped["bhlm2019_thm7_augmented"] = str(exc)
-    cands.append(bhlm.bhlm_vcdim_by_growth(arch, thresholded=True))
-    if arch.is_finite:
-        b = quantized_bits(arch)
-        cands.append(Bound("pdim", "finite_class_count", b, "P", FINITE_SOURCE,
-                           {"b": b, "n_quantized": arch.n_quantized}))
-    return tuple(cands), skipped
+    return dimension_candidates(arch, "pdim", bhlm.bhlm_pdim, "bhlm2019_thm7_augmented",
+                                lambda a: bhlm.bhlm_vcdim_by_growth(a, thresholded=True))
 
 
 @per_architecture

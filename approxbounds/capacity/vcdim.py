@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from approxbounds.capacity import bhlm
 from approxbounds.capacity._cache import per_architecture
-from approxbounds.capacity._select import best_of
+from approxbounds.capacity._select import (best_of, check_architecture, copied_candidates,
+                                           dimension_candidates)
 from approxbounds.capacity.architecture import Architecture
 from approxbounds.capacity.bound import Bound
-from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
 
 __all__ = ["vcdim_bound", "vcdim_candidates"]
 
@@ -22,9 +22,8 @@ def vcdim_candidates(arch: Architecture) -> tuple[list[Bound], dict]:
     parameters), so the BHLM bounds apply to it as well. Cached per architecture; the
     returned bounds are copies.
     """
-    _check(arch)
-    cands, skipped = _candidates(arch)
-    return [b.copy() for b in cands], dict(skipped)
+    check_architecture(arch)
+    return copied_candidates(*_candidates(arch))
 
 
 def vcdim_bound(arch: Architecture) -> Bound:
@@ -37,30 +36,14 @@ def vcdim_bound(arch: Architecture) -> Bound:
         its inputs plus ``candidates`` (every bound tried) and ``not_applicable``. Cached
         per architecture; a copy is returned.
     """
-    _check(arch)
+    check_architecture(arch)
     return cached_vcdim_bound(arch).copy()
-
-
-def _check(arch):
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
 
 
 @per_architecture
 def _candidates(arch: Architecture) -> tuple[tuple, dict]:
-    cands, skipped = [], {}
-    try:
-        cands.append(bhlm.bhlm_vcdim(arch))
-    except ValueError as exc:
-        if arch.widths[-1] != 1:
-            raise
-        skipped["bhlm2019_thm7"] = str(exc)
-    cands.append(bhlm.bhlm_vcdim_by_growth(arch))
-    if arch.is_finite:
-        b = quantized_bits(arch)
-        cands.append(Bound("vcdim", "finite_class_count", b, "P", FINITE_SOURCE,
-                           {"b": b, "n_quantized": arch.n_quantized}))
-    return tuple(cands), skipped
+    return dimension_candidates(arch, "vcdim", bhlm.bhlm_vcdim, "bhlm2019_thm7",
+                                bhlm.bhlm_vcdim_by_growth)
 
 
 @per_architecture

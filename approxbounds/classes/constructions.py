@@ -203,21 +203,8 @@ class _BumpOnCube(CellConstruction):
         return out
 
 
-class TentHolder(_BumpOnCube):
-    """Hölder α ≤ 1: g_k = ½ h^α φ((x − x_k)/h), values in [0, ½] (σ ∈ {0,1})."""
-
-    name = "tent"
-    low, high = 0.0, 0.5
-
-    def __init__(self, d: int, alpha: float):
-        self.d, self.alpha = d, alpha
-
-    def amplitude_ln(self, m):
-        return -math.log(2.0) - self.alpha * math.log(m)
-
-    def amplitude_mp(self, m, dps):
-        with mpmath.workdps(dps):
-            return mpmath.mpf(m) ** (-mpmath.mpf(self.alpha)) / 2
+class _TentOnCube(_BumpOnCube):
+    """Shared code of constructions whose unit bump is the tent φ(u) = max(0, 1 − 2‖u − ½‖_∞)."""
 
     def unit_bump(self, u):
         return tent(u)
@@ -233,6 +220,23 @@ class TentHolder(_BumpOnCube):
 
     def _eval_error(self, m):
         return 1e-14 * (m + 1) * self.d
+
+
+class TentHolder(_TentOnCube):
+    """Hölder α ≤ 1: g_k = ½ h^α φ((x − x_k)/h), values in [0, ½] (σ ∈ {0,1})."""
+
+    name = "tent"
+    low, high = 0.0, 0.5
+
+    def __init__(self, d: int, alpha: float):
+        self.d, self.alpha = d, alpha
+
+    def amplitude_ln(self, m):
+        return -math.log(2.0) - self.alpha * math.log(m)
+
+    def amplitude_mp(self, m, dps):
+        with mpmath.workdps(dps):
+            return mpmath.mpf(m) ** (-mpmath.mpf(self.alpha)) / 2
 
     def check_membership(self, sigma, m, points, rng):
         return _holder_check(self, sigma, m, points, rng, r=0, beta=self.alpha, derivs=None)
@@ -347,7 +351,7 @@ def _holder_check(con, sigma, m, points, rng, *, r, beta, derivs):
 
 
 # ----------------------------------------------------------------------------------------
-class MonotoneA(_BumpOnCube):
+class MonotoneA(_TentOnCube):
     """Monotone (A): base (1/2d)Σ_j x_j, g_k = δ φ((x − x_k)/h), δ = 1/(4dm); values in [0,1]."""
 
     name = "A"
@@ -362,21 +366,6 @@ class MonotoneA(_BumpOnCube):
     def amplitude_mp(self, m, dps):
         with mpmath.workdps(dps):
             return 1 / (4 * mpmath.mpf(self.d) * m)
-
-    def unit_bump(self, u):
-        return tent(u)
-
-    def unit_bump_mp(self, u):
-        return max(mpmath.mpf(0), 1 - 2 * max(abs(v - mpmath.mpf(1) / 2) for v in u))
-
-    def ln_unit_norm_p(self, p):
-        return ln_tent_lp_norm_p(self.d, p)
-
-    def unit_norm_p_mp(self, p, dps):
-        return tent_lp_norm_p_mp(self.d, p, dps)
-
-    def _eval_error(self, m):
-        return 1e-14 * (m + 1) * self.d
 
     def base(self, x):
         return np.sum(x, axis=1) / (2.0 * self.d)

@@ -182,6 +182,26 @@ def _from_description(cert, step, evaluate):
         _fail(step, str(exc))
 
 
+def _high_precision(cert, step, what, key, args, evaluate):
+    """``what`` at high precision: ``cert.recompute[key](*args)`` (the attached evaluator)
+    and/or ``evaluate(model)`` on the network class rebuilt from its stored description.
+
+    When both exist they must agree (:func:`_agree`) and the larger is returned (every use is
+    an upper bound); with neither, step ``step`` fails.
+    """
+    desc = _from_description(cert, step, evaluate)
+    if key in cert.recompute:
+        value = mpmath.mpf(cert.recompute[key](*args))
+        if desc is not None:
+            _agree(desc, value, step, f"{what} of the stored network")
+            value = max(value, desc)
+    elif desc is not None:
+        value = desc
+    else:
+        _fail(step, "no high-precision evaluator attached and no network description stored")
+    return value
+
+
 def _verify_L(cert, dps):
     ing = cert.ingredients
     B = mpmath.mpf(_need(ing, "B", "range"))
@@ -227,18 +247,9 @@ def _verify_L(cert, dps):
     stored_pi = _need(ing, "log2_Pi", "growth bound")
     cap = _capacity(cert, "growth bound")
     # the formula named in the certificate, on the network class it describes
-    pi_desc = _from_description(cert, "growth bound", lambda model: model.log2_growth_mp(
-        cap["method"], N, cap.get("ingredients", {})))
-    if "log2_growth_mp" in cert.recompute:
-        pi_mp = mpmath.mpf(cert.recompute["log2_growth_mp"](N, dps))
-        if pi_desc is not None:
-            _agree(pi_desc, pi_mp, "growth bound", "log2 Pi(N) of the stored network")
-            pi_mp = max(pi_mp, pi_desc)
-    elif pi_desc is not None:
-        pi_mp = pi_desc
-    else:
-        _fail("growth bound", "no high-precision evaluator attached and no network "
-                              "description stored")
+    pi_mp = _high_precision(cert, "growth bound", "log2 Pi(N)", "log2_growth_mp", (N, dps),
+                            lambda model: model.log2_growth_mp(cap["method"], N,
+                                                               cap.get("ingredients", {})))
     _agree(stored_pi, pi_mp, "growth bound", "log2 Pi(N)")
     # Counting: 2^{log2 M} >= 2^{log2 Pi} + 1, i.e. more members than sign patterns.
     if not mpmath.mpf(log2_m) > pi_mp + mpmath.log(1 + mpmath.power(2, -pi_mp), 2):
@@ -276,18 +287,9 @@ def _verify_S(cert, dps):
     from types import SimpleNamespace
 
     cap = _capacity(cert, "VC bound")
-    vc_desc = _from_description(cert, "VC bound", lambda model: model.vcdim_mp(
-        SimpleNamespace(method=cap["method"], ingredients=cap.get("ingredients", {}))))
-    if "vcdim_mp" in cert.recompute:
-        vc = mpmath.mpf(cert.recompute["vcdim_mp"](dps))
-        if vc_desc is not None:
-            _agree(vc_desc, vc, "VC bound", "VCdim bound of the stored network")
-            vc = max(vc, vc_desc)
-    elif vc_desc is not None:
-        vc = vc_desc
-    else:
-        _fail("VC bound", "no high-precision evaluator attached and no network description "
-                          "stored")
+    vc = _high_precision(cert, "VC bound", "VCdim bound", "vcdim_mp", (dps,),
+                         lambda model: model.vcdim_mp(SimpleNamespace(
+                             method=cap["method"], ingredients=cap.get("ingredients", {}))))
     _agree(_need(ing, "VCdim_bound", "VC bound"), vc, "VC bound", "VCdim bound")
     if not n_points > vc:
         _fail("shattering", f"N={n_points} bumps do not exceed the VC bound "
@@ -303,17 +305,8 @@ def _verify_C(cert, dps):
     if not eps_f > 0:
         _fail("packing separation", f"eps must be > 0, got {eps_f}")
     _packing_checks(cert, eps_f, log2_m, dps)
-    b_desc = _from_description(cert, "class size", lambda model: model.size_mp())
-    if "log2_class_size_mp" in cert.recompute:
-        b = mpmath.mpf(cert.recompute["log2_class_size_mp"](dps))
-        if b_desc is not None:
-            _agree(b_desc, b, "class size", "log2 |G| of the stored network")
-            b = max(b, b_desc)
-    elif b_desc is not None:
-        b = b_desc
-    else:
-        _fail("class size", "no high-precision evaluator attached and no network description "
-                            "stored")
+    b = _high_precision(cert, "class size", "log2 |G|", "log2_class_size_mp", (dps,),
+                        lambda model: model.size_mp())
     _agree(_need(ing, "log2_G", "class size"), b, "class size", "log2 |G|")
     if not mpmath.mpf(log2_m) > b:
         _fail("counting", f"log2 M={log2_m!r} does not exceed log2 |G| = {mpmath.nstr(b, 20)}")

@@ -67,6 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
+from approxbounds.models._base import TrainingGlue, check_embedding_pair
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.hadamard import block_fwht, check_power_of_two, fwht, kron_factors, sylvester
 from approxbounds.nn.quantizers import KBit
@@ -99,7 +100,7 @@ class HadamCache:
 
 
 @register_layer
-class HadamRNN(Layer):
+class HadamRNN(TrainingGlue, Layer):
     r"""HadamRNN / Block-HadamRNN (module docstring; rnn.md §1).
 
     Parameters
@@ -144,10 +145,7 @@ class HadamRNN(Layer):
         self.block_size = check_power_of_two("n_hidden/blocks (block size m)", self.n_hidden // self.blocks,
                                              maximum=8192)
         if embedding is not None:
-            if not isinstance(embedding, (tuple, list)) or len(embedding) != 2:
-                raise TypeError(f"embedding must be None or a pair (vocab, dim), got {embedding!r}")
-            vocab = check_int("embedding vocab", embedding[0], minimum=1)
-            dim = check_int("embedding dim", embedding[1], minimum=1)
+            vocab, dim = check_embedding_pair(embedding)
             if dim != self.n_in:
                 raise ValueError(f"embedding dim={dim} must equal n_in={self.n_in} (the embedding feeds x_t)")
             embedding = (vocab, dim)
@@ -481,37 +479,9 @@ class HadamRNN(Layer):
             self._fwht(out, out)
 
     # ------------------------------------------------------------------ helpers
-    def regularizer(self, params) -> tuple[float, None]:
-        """No regulariser: W is orthogonal by construction (interface shared with ORNN/QORNN)."""
-        return 0.0, None
-
-    def loss_and_grad(self, params, x, target, loss="cross_entropy"):
-        """``(value, grads)`` of ``loss(forward(x), target)``; ``loss`` is a name for
-        :func:`approxbounds.nn.losses.get_loss` or a callable ``(pred, target) -> (value, dpred)``."""
-        if isinstance(loss, str):
-            from approxbounds.nn.losses import get_loss
-            loss = get_loss(loss)
-        y, cache = self.forward(params, x)
-        value, dy = loss(y, target)
-        _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
-        return value, grads
-
-    def grad_fn(self, loss="cross_entropy"):
-        """A ``grad_fn(params, (x, y)) -> (loss, grads, None)`` for :func:`approxbounds.nn.trainer.fit`."""
-        def fn(params, batch):
-            x, t = batch
-            value, grads = self.loss_and_grad(params, x, t, loss)
-            return value, grads, None
-        return fn
-
-    def wrap_optimizer(self, opt):
-        """``opt`` unchanged: no projection or constraint step is needed."""
-        return opt
-
-    def deployed(self, params):
-        """``(model, params)`` run at inference: the model itself (it stores only sgn u, Q(U), Q(V))."""
-        return self, params
-
+    # regularizer (none: W is orthogonal by construction), loss_and_grad, grad_fn,
+    # wrap_optimizer (no projection or constraint step needed) and deployed (the model itself:
+    # it stores only sgn u, Q(U), Q(V)) come from TrainingGlue (approxbounds.models._base).
     def orthogonality_defect(self, params, norm: str = "fro") -> float:
         r""":math:`\|W^\top W - I\|` of the recurrent matrix (0 up to rounding for every u)."""
         from approxbounds.nn.orthogonal import orthogonality_defect

@@ -160,11 +160,8 @@ class LSTM(SequenceModel):
                  dtype="float32"):
         self._common_init(n_in, n_hidden, n_out, output, embedding, dtype)
 
-    def param_names(self):
-        names = ["W_ih", "W_hh", "b", "V", "c"]
-        if self.embedding is not None:
-            names.append("E")
-        return tuple(names)
+    def core_param_names(self):
+        return ["W_ih", "W_hh", "b"]
 
     def init_core(self, rng, dtype):
         n, d = self.n_hidden, self.n_in
@@ -187,26 +184,17 @@ class LSTM(SequenceModel):
         g = lstm_backward(core_cache, params["W_ih"], params["W_hh"], dH, sequence=seq, need_dx=need_dx)
         return g["dx"], {"W_ih": g["dW_ih"], "W_hh": g["dW_hh"], "b": g["db"]}
 
-    def param_shapes(self) -> dict:
+    def core_param_shapes(self) -> dict:
         n, d = self.n_hidden, self.n_in
-        s = {"W_ih": (4 * n, d), "W_hh": (4 * n, n), "b": (4 * n,), "V": (self.n_out, n), "c": (self.n_out,)}
-        if self.embedding is not None:
-            s["E"] = self.embedding
-        return s
+        return {"W_ih": (4 * n, d), "W_hh": (4 * n, n), "b": (4 * n,)}
 
     def storage(self) -> StorageAccount:
         """Itemised storage: every scalar in float32."""
         return model_storage(self.param_shapes(), model="LSTM")
-
-    def storage_bits(self) -> int:
-        """Total bits of :meth:`storage`."""
-        return self.storage().total_bits
 
     def recurrent_matrix(self, params) -> np.ndarray:
         """``W_hh`` (4n, n): the four gates' recurrent blocks stacked (not orthogonal)."""
         return params["W_hh"]
 
     def config(self):
-        cfg = {"kind": self.kind}
-        cfg.update(self._base_config())
-        return cfg
+        return self._base_config()

@@ -58,9 +58,9 @@ import math
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
+from approxbounds.models._base import TrainingGlue, check_embedding_pair
 from approxbounds.nn.base import Layer, check_dtype, register_layer
-from approxbounds.nn.losses import get_loss
-from approxbounds.nn.optim import GradientTransformation, chain, project
+from approxbounds.nn.optim import chain, project
 from approxbounds.nn.orthogonal import (
     cayley, cayley_grad, orthogonality_defect as _defect, polar_projection, random_orthogonal, skew,
 )
@@ -74,12 +74,14 @@ PARAMETRIZATIONS = ("projection", "cayley")
 DEFECT_NORMS = ("fro", "spectral", "all")
 
 
-class SequenceModel(Layer):
+class SequenceModel(TrainingGlue, Layer):
     """Shared glue of the recurrent models: validation, embedding, linear read-out, losses.
 
     Subclasses implement ``_core_forward(params, x_emb) -> (h, core_cache)`` (``h`` is
     ``(B, T, n)`` or ``(B, n)``) and ``_core_backward(params, core_cache, dh, need_dx) ->
-    (dx_emb, grads)``, plus ``init_core(rng, dtype) -> dict``.
+    (dx_emb, grads)``, plus ``init_core(rng, dtype) -> dict``, ``core_param_names()`` and
+    ``core_param_shapes()`` (the recurrence's own parameters; the read-out ``V``, ``c`` and
+    the embedding ``E`` are added here), and ``storage()``.
     """
 
     def _common_init(self, n_in, n_hidden, n_out, output, embedding, dtype):
@@ -88,10 +90,7 @@ class SequenceModel(Layer):
         self.n_out = check_int("n_out", n_out, minimum=1)
         self.output = check_choice("output", output, OUTPUTS)
         if embedding is not None:
-            if not isinstance(embedding, (tuple, list)) or len(embedding) != 2:
-                raise TypeError(f"embedding must be None or a pair (vocab, dim), got {embedding!r}")
-            vocab = check_int("embedding vocab", embedding[0], minimum=1)
-            dim = check_int("embedding dim", embedding[1], minimum=1)
+            vocab, dim = check_embedding_pair(embedding)
             if dim != self.n_in:
                 raise ValueError(f"embedding dim ({dim}) must equal n_in ({self.n_in}): the embedded "
                                  "tokens are the recurrence's inputs")
@@ -137,8 +136,27 @@ class SequenceModel(Layer):
                 raise ValueError(f"params[{k!r}] has dtype {a.dtype}; all parameters must share one "
                                  f"float dtype (params['V'] has {dt})")
 
-    def param_names(self) -> tuple:  # pragma: no cover - abstract
+    def core_param_names(self) -> list:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def core_param_shapes(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def param_names(self) -> tuple:
+        """Names of the parameter tree: the core's, then ``V``, ``c`` (and ``E``)."""
+        names = [*self.core_param_names(), "V", "c"]
+        if self.embedding is not None:
+            names.append("E")
+        return tuple(names)
+
+    def param_shapes(self) -> dict:
+        """``{name: shape}``: the core's shapes, then ``V``, ``c`` (and ``E``)."""
+        s = self.core_param_shapes()
+        s["V"] = (self.n_out, self.n_hidden)
+        s["c"] = (self.n_out,)
+        if self.embedding is not None:
+            s["E"] = self.embedding
+        return s
 
     # ------------------------------------------------------------------ input and read-out
     def _embed(self, params, x):
@@ -199,50 +217,15 @@ class SequenceModel(Layer):
             grads["E"] = dE
         return (dxe if need_dx and ids is None else None), grads
 
-    # ------------------------------------------------------------------ training glue
-    def regularizer(self, params) -> tuple[float, dict | None]:
-        """Extra loss term and its gradient tree (None: no regulariser)."""
-        return 0.0, None
-
-    def loss_and_grad(self, params, x, target, loss="cross_entropy"):
-        """``(value, grads)`` of ``loss(forward(x), target) + regularizer(params)``.
-
-        ``loss`` is a name for :func:`approxbounds.nn.losses.get_loss` or a callable
-        ``(pred, target) -> (value, dpred)``.
-        """
-        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
-        if not callable(loss_fn):
-            raise TypeError(f"loss must be a loss name or a callable, got {loss!r}")
-        y, cache = self.forward(params, x)
-        value, dy = loss_fn(y, target)
-        _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
-        reg, rgrads = self.regularizer(params)
-        if rgrads is not None:
-            for k, g in rgrads.items():
-                grads[k] = grads[k] + g
-        return float(value) + float(reg), grads
-
-    def grad_fn(self, loss="cross_entropy"):
-        """``grad_fn(params, (x, y)) -> (loss, grads, None)`` for :func:`~approxbounds.nn.trainer.fit`."""
-        def fn(params, batch):
-            x, y = batch
-            value, grads = self.loss_and_grad(params, x, y, loss)
-            return value, grads, None
-        return fn
-
-    def wrap_optimizer(self, opt: GradientTransformation) -> GradientTransformation:
-        """The optimizer to train this model with (adds constraint steps where needed)."""
-        if not isinstance(opt, GradientTransformation):
-            raise TypeError(f"opt must be a GradientTransformation, got {type(opt).__name__}")
-        return opt
-
-    def deployed(self, params):
-        """``(model, params)`` of the network actually run at inference (here: itself)."""
-        return self, params
+    # ------------------------------------------------------------------ reports
+    def storage_bits(self) -> int:
+        """Total bits of :meth:`storage` (rnn.md §4 convention)."""
+        return self.storage().total_bits
 
     def _base_config(self) -> dict:
-        return {"n_in": self.n_in, "n_hidden": self.n_hidden, "n_out": self.n_out, "output": self.output,
-                "embedding": None if self.embedding is None else list(self.embedding),
+        """``kind`` and the constructor arguments every sequence model has."""
+        return {"kind": self.kind, "n_in": self.n_in, "n_hidden": self.n_hidden, "n_out": self.n_out,
+                "output": self.output, "embedding": None if self.embedding is None else list(self.embedding),
                 "dtype": self.dtype.name}
 
 
@@ -271,11 +254,8 @@ class ORNN(SequenceModel):
         self._common_init(n_in, n_hidden, n_out, output, embedding, dtype)
         self.parametrization = check_choice("parametrization", parametrization, PARAMETRIZATIONS)
 
-    def param_names(self):
-        names = ["U", "A" if self.parametrization == "cayley" else "W", "b", "beta", "V", "c"]
-        if self.embedding is not None:
-            names.append("E")
-        return tuple(names)
+    def core_param_names(self):
+        return ["U", "A" if self.parametrization == "cayley" else "W", "b", "beta"]
 
     def init_core(self, rng, dtype):
         n, d = self.n_hidden, self.n_in
@@ -368,23 +348,15 @@ class ORNN(SequenceModel):
             return _defect(w, norm)
         return {"fro": _defect(w, "fro"), "spectral": _defect(w, "spectral")}
 
-    def param_shapes(self) -> dict:
+    def core_param_shapes(self) -> dict:
         n, d = self.n_hidden, self.n_in
-        s = {"U": (n, d), "W": (n, n), "b": (n,), "beta": (n,), "V": (self.n_out, n), "c": (self.n_out,)}
-        if self.embedding is not None:
-            s["E"] = self.embedding
-        return s
+        return {"U": (n, d), "W": (n, n), "b": (n,), "beta": (n,)}
 
     def storage(self) -> StorageAccount:
         """Itemised storage of the deployed model: every scalar in float32 (32 bits)."""
         return model_storage(self.param_shapes(), model="ORNN")
 
-    def storage_bits(self) -> int:
-        """Total bits of :meth:`storage` (rnn.md §4 convention)."""
-        return self.storage().total_bits
-
     def config(self):
-        cfg = {"kind": self.kind}
-        cfg.update(self._base_config())
+        cfg = self._base_config()
         cfg["parametrization"] = self.parametrization
         return cfg

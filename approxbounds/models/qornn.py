@@ -328,10 +328,6 @@ class QORNN(ORNN):
             q["U"] = self.bits
         return model_storage(self.param_shapes(), q, model=f"QORNN-{self.variant}(k={self.bits})")
 
-    def storage_bits(self) -> int:
-        """Total bits of :meth:`storage`."""
-        return self.storage().total_bits
-
     # ------------------------------------------------------------------ STE reference (tests)
     def ste_surrogate(self, params):
         r"""``(model, params, to_latent)`` for :func:`approxbounds.nn.gradcheck.check_layer_gradients`.
@@ -359,8 +355,7 @@ class QORNN(ORNN):
         return _STESurrogate(w_shift, u_shift, **cfg).forward(params, x)[0]
 
     def config(self):
-        cfg = {"kind": self.kind}
-        cfg.update(self._base_config())
+        cfg = self._base_config()
         cfg.update({"variant": self.variant, "bits": self.bits, "quantize_input": self.quantize_input,
                     "penalty": self.penalty, "bjorck_iters": self.bjorck_iters,
                     "power_iters": self.power_iters, "projunn_lr": self.projunn_lr})

