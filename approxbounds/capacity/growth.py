@@ -20,6 +20,7 @@ multiply-adds.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from approxbounds.capacity import bhlm
@@ -93,4 +94,8 @@ def log2_growth_bound(arch: Architecture, N, *, thresholded: bool = True) -> Bou
         ``True``: the class thr(G) = {1[g(x) > t]} (uses Pdim); ``False``: sgn(G).
     """
     cands, skipped = growth_candidates(arch, N, thresholded=thresholded)
-    return best_of(cands, skipped)
+    best = best_of(cands, skipped)
+    # whichever candidate wins (even the trivial 2^N), say which class was bounded
+    ingredients = {**best.ingredients, "thresholded": thresholded,
+                   "class": "thr(G)" if thresholded else "sgn(G)"}
+    return dataclasses.replace(best, ingredients=ingredients)

@@ -8,6 +8,8 @@ Examples::
 """
 from __future__ import annotations
 
+from approxbounds.cli._network import add_network_arguments, network_from_args
+
 __all__ = ["register", "run"]
 
 
@@ -16,18 +18,7 @@ def _add_common(parser):
     parser.add_argument("--p", type=float, default=2.0, help="L^p exponent p >= 1 (default 2)")
     parser.add_argument("--norm", choices=("p", "sup"), default="p",
                         help="'p' for L^p (default) or 'sup' for the sup norm")
-    parser.add_argument("--arch", required=True,
-                        help="network widths 'd,k1,...,1'; 'AxB' = B layers of width A")
-    parser.add_argument("--activation", default="relu",
-                        help="relu, leaky_relu, hard_threshold, identity, piecewise_linear, "
-                             "piecewise_polynomial (default relu)")
-    parser.add_argument("--pieces", type=int, default=None, help="pieces of the activation")
-    parser.add_argument("--degree", type=int, default=None, help="degree of the activation")
-    parser.add_argument("--bits", type=int, default=None, help="quantize with this many bits")
-    parser.add_argument("--quantize", choices=("weights", "all"), default="weights",
-                        help="which tensors are quantized (with --bits)")
-    parser.add_argument("--n-float", type=int, default=None, dest="n_float",
-                        help="full-precision scalars left in a quantized net")
+    add_network_arguments(parser)
     parser.add_argument("--kappa", type=float, default=None,
                         help="measure with density >= kappa on [0,1]^d (default Lebesgue)")
     parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default="chernoff",
@@ -55,7 +46,6 @@ def register(subparsers) -> None:
 
 
 def _build(args):
-    from approxbounds.capacity import Architecture
     from approxbounds.classes import DensityBounded, Holder, Monotone
 
     if args.d < 1:
@@ -68,9 +58,7 @@ def _build(args):
         F = Monotone(args.d)
     if args.norm == "p" and not args.p >= 1:
         raise ValueError(f"p must be >= 1, got {args.p}")
-    G = Architecture.parse(args.arch, activation=args.activation, bits=args.bits,
-                           quantize=args.quantize, n_float=args.n_float, pieces=args.pieces,
-                           degree=args.degree)
+    G = network_from_args(args)
     measure = None
     if args.kappa is not None:
         measure = DensityBounded(args.d, args.kappa)

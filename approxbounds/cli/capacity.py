@@ -1,24 +1,15 @@
 """``approxbounds capacity``: capacity bounds of a network architecture."""
 from __future__ import annotations
 
+from approxbounds.cli._network import add_network_arguments, network_from_args
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "capacity", help="VC / pseudo-dimension / growth-function bounds of an architecture",
         description="Certified ([V]/[P]) and rate-only ([R]) capacity bounds of a "
                     "fully connected piecewise-polynomial network class.")
-    p.add_argument("--arch", default="1,10,1",
-                   help="d,k1,...,out; 'AxB' = B layers of width A (e.g. 2,35x9,1)")
-    p.add_argument("--activation", default="relu",
-                   help="relu, leaky_relu, hard_threshold, identity, piecewise_linear, "
-                        "piecewise_polynomial")
-    p.add_argument("--pieces", type=int, default=None, help="number of polynomial pieces")
-    p.add_argument("--degree", type=int, default=None, help="maximal degree of a piece")
-    p.add_argument("--bits", type=int, default=None, help="bits per quantized parameter")
-    p.add_argument("--quantize", default="weights", choices=("weights", "all"),
-                   help="which tensors are quantized (default: weights)")
-    p.add_argument("--n-float", type=int, default=None, dest="n_float",
-                   help="full-precision scalars left in a quantized network")
+    add_network_arguments(p, arch_default="1,10,1")
     p.add_argument("--points", default=None,
                    help="N: bound log2 of the growth function of thr(G) and sgn(G) at N points "
                         "(default 1e6)")
@@ -45,11 +36,9 @@ DEFAULT_POINTS = 10**6
 def run(args) -> int:
     import json
 
-    from approxbounds.capacity import Architecture, capacity_bounds, pdim_bound, vcdim_bound
+    from approxbounds.capacity import capacity_bounds, pdim_bound, vcdim_bound
 
-    arch = Architecture.parse(args.arch, args.activation, bits=args.bits,
-                              quantize=args.quantize, n_float=args.n_float,
-                              pieces=args.pieces, degree=args.degree)
+    arch = network_from_args(args)
     N = _parse_points(args.points)
     if N is None:
         N = DEFAULT_POINTS

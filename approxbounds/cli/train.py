@@ -58,7 +58,7 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from approxbounds.experiments.train_run import TrainConfig, train
+    from approxbounds.experiments.train_run import RUN_FILES, TrainConfig, train
 
     length, convention = args.length, "total"
     if args.delay is not None:
@@ -66,6 +66,8 @@ def run(args) -> int:
             raise ValueError("--delay applies to the copy task only")
         if args.length is not None:
             raise ValueError("give either --length (total-length convention) or --delay, not both")
+        if args.delay < 1:
+            raise ValueError(f"--delay must be >= 1 (steps between the symbols and the marker), got {args.delay}")
         length, convention = args.delay, "delay"
     cfg = TrainConfig(task=args.task, model=args.model, hidden=args.hidden, bits=args.bits, length=length,
                       convention=convention, steps=args.steps, batch=args.batch, lr=args.lr,
@@ -79,6 +81,10 @@ def run(args) -> int:
               "about the real benchmark", file=sys.stderr)
     import numpy as np
 
+    if args.resume and out is not None and not (Path(out) / RUN_FILES["config"]).exists():
+        # start-or-continue is deliberate (segmented runs rely on it), but never silent
+        print(f"note: --resume: no run found in {str(out)!r}; starting a new run there",
+              file=sys.stderr)
     try:
         # fit() checks the loss, gradients and parameters of every step and names the step of the
         # first non-finite value, so numpy's overflow/invalid warnings would only repeat it

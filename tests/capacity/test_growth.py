@@ -134,3 +134,15 @@ def test_bad_arch_and_flag():
         log2_growth_bound(Architecture.parse("1,3,1"), 10, thresholded="yes")
     with pytest.raises(ValueError, match="output width"):
         log2_growth_bound(Architecture.mlp(1, [3], out=2), 10)
+
+
+def test_every_winner_records_which_class_it_bounds():
+    """Even when the trivial 2^N or a finite count wins, the bound says thr(G) or sgn(G)."""
+    from approxbounds.capacity import Architecture, log2_growth_bound
+
+    for arch in (Architecture.parse("2,35x9,1"), Architecture.parse("2,4,1", bits=4, quantize="all")):
+        for N in (5, 10**6):
+            for thresholded in (True, False):
+                b = log2_growth_bound(arch, N, thresholded=thresholded)
+                assert b.ingredients["thresholded"] is thresholded
+                assert b.ingredients["class"] == ("thr(G)" if thresholded else "sgn(G)")

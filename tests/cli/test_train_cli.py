@@ -92,3 +92,19 @@ def test_divergence_is_one_line_error_naming_the_step(tmp_path, capsys):
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: training diverged") and "at step" in last and "--lr" in last
     assert "Traceback" not in err
+
+
+def test_resume_into_an_empty_directory_says_it_starts_a_new_run(tmp_path, capsys):
+    from approxbounds.cli import main
+
+    out = tmp_path / "fresh"
+    assert main(["train", "copy", "--model", "hadamrnn", "--hidden", "8", "--length", "20",
+                 "--steps", "2", "--out", str(out), "--resume", "--json"]) == 0
+    assert "no run found" in capsys.readouterr().err
+
+
+def test_delay_below_one_names_the_flag(tmp_path, capsys):
+    from approxbounds.cli import main
+
+    assert main(["train", "copy", "--model", "hadamrnn", "--delay", "0", "--out", str(tmp_path / "r")]) == 2
+    assert "--delay must be >= 1" in capsys.readouterr().err
