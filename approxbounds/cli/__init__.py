@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="approxbounds",
         description="Certified approximation lower bounds for neural-network classes.",
     )
+    from approxbounds import __version__
+
+    parser.add_argument("--version", action="version", version=f"approxbounds {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"approxbounds.cli.{name}")

@@ -30,3 +30,12 @@ def test_bound_uses_counting_theorem_for_a_finite_class(capsys):
                  "--bits", "2", "--quantize", "all", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["theorem"] == "C" and out["verified"] is True and out["value"] > 0
+
+
+def test_version_flag(capsys):
+    import approxbounds
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"approxbounds {approxbounds.__version__}"
