@@ -1,7 +1,27 @@
 """approxbounds: certified lower bounds on how well neural-network classes approximate
 function classes, capacity bounds for network classes, and a torch-free training backend.
 
-Public names are imported lazily so that ``import approxbounds`` stays fast.
+Public names are imported lazily so that ``import approxbounds`` stays fast; ``dir()`` and
+``help()`` list them all.
+
+Public API (top level)
+----------------------
+Capacity of network classes (:mod:`approxbounds.capacity`, docs/capacity.md)
+    ``Activation``, ``Architecture``, ``Bound``, ``capacity_bounds``, ``vcdim_bound``,
+    ``pdim_bound``, ``log2_growth_bound``, ``log2_class_size``.
+Function classes and measures (:mod:`approxbounds.classes`, docs/function_classes.md)
+    ``Holder``, ``Monotone``, ``Lebesgue``, ``DensityBounded``, ``Empirical``.
+Certified lower bounds (:mod:`approxbounds.lower`, docs/theory.md)
+    ``lower_bound``, ``Certificate``.
+Rates, rate only [R] (:mod:`approxbounds.rates`, docs/rates.md)
+    ``rate``, ``fitted_slope``.
+Experiments (:mod:`approxbounds.experiments`, docs/crosscheck.md)
+    ``crosscheck`` (trained networks against certified lower bounds).
+
+Subpackages not re-exported here: :mod:`approxbounds.nn` (training backend),
+:mod:`approxbounds.models` (recurrent models), :mod:`approxbounds.tasks` (data sets),
+:mod:`approxbounds.checks` (numeric proof checks), :mod:`approxbounds.plots`,
+:mod:`approxbounds.report`. Provenance tags [V]/[P]/[R] are explained in docs/theory.md.
 """
 from __future__ import annotations
 
@@ -30,6 +50,9 @@ _LAZY = {
     "Certificate": "approxbounds.lower",
     # rates
     "rate": "approxbounds.rates",
+    "fitted_slope": "approxbounds.rates",
+    # experiments
+    "crosscheck": "approxbounds.experiments.crosscheck",
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -39,3 +62,7 @@ def __getattr__(name: str):
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'approxbounds' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

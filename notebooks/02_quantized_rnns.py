@@ -106,7 +106,7 @@ for k, f in zip(bits_range, np.mean(fro, axis=1)):
 # %% [markdown]
 # ## Storage at the papers' sizes
 #
-# Exact bit counts from each model's `storage_bits()` (rnn.md §4 convention: HadamRNN's $W$
+# Exact bit counts from each model's `storage_bits()` (docs/rnn.md §4 convention: HadamRNN's $W$
 # costs $n$ sign bits, quantized tensors $p$ bits per entry, everything else 32 bits), for the
 # pMNIST configuration $n=512$, $d_{in}=1$, $d_{out}=10$.
 

@@ -1,6 +1,6 @@
 """Paper check: quantization-aware training (QAT) beats post-training quantization (PTQ).
 
-Claim (QORNN, Foucault, Mamalet & Malgouyres, arXiv 2402.04012, abstract; reference rnn.md
+Claim (QORNN, Foucault, Mamalet & Malgouyres, arXiv 2402.04012, abstract; docs/rnn.md
 §2): for orthogonal RNNs whose recurrent matrix W is quantized to 3–4 bits, the QAT methods
 (STE-Björck, STE-projUNN) reach better accuracy than quantizing a trained full-precision ORNN
 once (PTQ).
@@ -10,7 +10,7 @@ batch 64, Adam lr 2e-3, 1500 steps, same seed and data stream for every model; W
 k = 4 bits (U, V full precision). Metric: validation cross-entropy of the deployed (quantized)
 network on 500 fresh sequences. PASS when STE-Björck and STE-projUNN each have a lower
 validation CE than PTQ at both bit widths. The penalty variant is reported too (its exact form
-in the paper is our reading, rnn.md §2 [R]). About 2 minutes on one core.
+in the paper is our reading, docs/rnn.md §2 [R]). About 2 minutes on one core.
 
 Exit code 0 on PASS, 1 on FAIL.
 """

@@ -1,11 +1,11 @@
-"""Paper check: bit accounting of every model at the papers' sizes (reference rnn.md §4).
+"""Paper check: bit accounting of every model at the papers' sizes (docs/rnn.md §4).
 
-Claim (rnn.md §4, from the HadamRNN paper's efficiency argument): the pMNIST HadamRNN
+Claim (docs/rnn.md §4, from the HadamRNN paper's efficiency argument): the pMNIST HadamRNN
 (n = 512, d_in = 1, d_out = 10, 4-bit U and V, binary W stored as n signs) needs about
 39.8 kbit ≈ 4.9 kB, against about 1.07 MB for a full-precision (fp32) ORNN of the same size.
 
 The script builds each model of :mod:`approxbounds.models` at the paper configurations
-(rnn.md §1 table: copy n=128, sMNIST/pMNIST n=512, IMDB n=128 with a 10k×512 embedding;
+(docs/rnn.md §1 table: copy n=128, sMNIST/pMNIST n=512, IMDB n=128 with a 10k×512 embedding;
 Block-HadamRNN n=512 with q=4 blocks of m=128) and prints every model's exact storage in bits,
 from the models' own ``storage_bits()``. The counts are recomputed by hand from the formula
 (W: n bits; U: n·d_in·p; V: d_out·n·p; biases and fp32 tensors 32 bits per entry; one 32-bit

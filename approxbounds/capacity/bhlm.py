@@ -2,7 +2,8 @@ r"""VC-dimension and growth-function bounds of Bartlett, Harvey, Liaw & Mehrabia
 
 Source: P. L. Bartlett, N. Harvey, C. Liaw, A. Mehrabian, "Nearly-tight VC-dimension and
 pseudodimension bounds for piecewise linear neural networks", JMLR 20(63):1-17, 2019,
-Theorem 7 (statement checked verbatim: tag [V] in ``shared/reference/theory.md``).
+Theorem 7 (statement checked verbatim against the paper: tag [V], see ``docs/capacity.md`` §1;
+tags explained in ``docs/theory.md``).
 
 For a feed-forward network with ``W`` parameters, ``U`` units in ``L`` layers (widths
 :math:`k_i`), activations piecewise polynomial with ``p`` breakpoints and degree :math:`\nu`:

@@ -97,7 +97,8 @@ class Bound:
         The bound (finite). An exact int or Fraction is converted with :func:`float_up`
         (rounded upward, so the stored float is still an upper bound).
     tag : {"V", "P", "R"}
-        Provenance as in ``shared/reference/theory.md``: only V and P are certified;
+        Provenance as explained in ``docs/theory.md`` (and docs/capacity.md): only V and
+        P are certified;
         R is "rate only".
     source : str
         Citation.

@@ -14,7 +14,7 @@ Two experiments, both *lower* estimates of a quantity the core bounds from *abov
 * :func:`enumerate_quantized_class` -- for a tiny fully quantized network enumerate *every*
   parameter vector on a grid of levels and count the distinct functions on a point set and
   the distinct thresholded patterns; compare with the counting bound :math:`2^b`
-  (theory.md §2, "Finite classes" [P]).
+  (docs/capacity.md §5, "Finite and quantized classes" [P]).
 
 The sign convention is :math:`\mathrm{sgn}(z) = 1[z > 0]` as in BHLM 2019. The ``check_*``
 functions return :class:`CheckResult` objects (claim, numbers, passed) for reports and for
@@ -483,7 +483,7 @@ def check_quantized_class(arch, levels, *, points=None, thresholds=None) -> Chec
     r"""Enumerate the quantized class and compare with the counting bound :math:`2^b`
     (``log2_class_size``), with :math:`2^N`, and with the core's growth bound of the
     thresholded class at N points (a quantized class is a subclass of the full-precision
-    one, and a finite class has at most :math:`2^b` patterns: theory.md §2 [P])."""
+    one, and a finite class has at most :math:`2^b` patterns: docs/capacity.md §5 [P])."""
     from approxbounds.capacity import log2_class_size, log2_growth_bound
 
     e = enumerate_quantized_class(arch, levels, points=points, thresholds=thresholds)

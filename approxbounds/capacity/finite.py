@@ -17,8 +17,8 @@ full-precision class :math:`G_{\mathrm{full}}` (a quantized weight times a real 
 real weight), so :math:`\Pi_{G_c} \le \Pi_{G_{\mathrm{full}}}` and
 :math:`\log_2 \Pi_G \le b + \log_2 \Pi_{G_{\mathrm{full}}}`. (The same inclusion also gives
 :math:`\Pi_G \le \Pi_{G_{\mathrm{full}}}` directly; both are reported, the smaller wins.)
-Reference for the union/finite-class facts: Anthony & Bartlett (1999), Ch. 3, and
-``shared/reference/theory.md`` §2.
+Reference for the union/finite-class facts: Anthony & Bartlett (1999), Ch. 3; proofs in
+``docs/capacity.md`` §5.
 """
 from __future__ import annotations
 

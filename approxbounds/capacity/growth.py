@@ -74,7 +74,7 @@ def growth_candidates(arch: Architecture, N, *, thresholded: bool = True):
             full = min(full_candidates, key=lambda x: x.value)
             cands.append(Bound("log2_growth", "finite_union", b + full.value, "P",
                                "union over 2^b codes of full-precision subclasses "
-                               "(theory.md §2)",
+                               "(docs/capacity.md §5)",
                                {"b": b, "n_float": arch.n_float,
                                 "float_part_method": full.method,
                                 "float_part_log2": full.value}))

@@ -12,8 +12,8 @@ activation (pieces - 1), ``nu`` degree :math:`\nu`, ``R`` and ``Lbar`` (:math:`\
 BHLM 2019 Thm 7, ``N`` number of points, ``V`` a VC dimension, and the indexed per-layer
 quantities ``k[i]`` (width of layer i) and ``Wl[i]`` (:math:`W_i`), summation index ``i``.
 
-Formulas (theory.md §1-2)
--------------------------
+Formulas (docs/capacity.md §1-5)
+--------------------------------
 * BHLM 2019 Thm 7 [V] (Bartlett, Harvey, Liaw, Mehrabian, JMLR 20(63)), for U > 2:
 
   .. math:: \mathrm{VCdim} \le L + \bar L W \log_2\bigl(4 e p R \log_2(2 e p R)\bigr),

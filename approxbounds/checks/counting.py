@@ -54,7 +54,7 @@ def check_sauer_formulas(seed: int = 0) -> list[CheckResult]:
                 ok &= abs(ln_sauer_closed(N, V) - float(closed)) <= 1e-12 * max(1.0, float(closed))
                 min_gap = min(min_gap, float(gap))
             cases += 1
-    # reference value of theory.md §6 and a huge N where only the certified bound is cheap
+    # reference value (Sauer: Σ_{i≤3} C(10,i) = 176) and a huge N where only the certified bound is cheap
     ok &= _phi(10, 3) == 176 and abs(float((10 * mpmath.e / 3) ** 3) - 743.9) < 0.05
     with mpmath.workdps(80):
         N, V = 10**30, 10**6

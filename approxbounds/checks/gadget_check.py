@@ -6,7 +6,7 @@ With the tooth map :math:`g(x) = 2\min(x, 1-x)`, :math:`g_s = g\circ\dots\circ g
 :mod:`approxbounds.rates.yarotsky`: exactly in rationals at every dyadic point of level m+2
 (the maximum sits at the midpoints of the knots k 2^-m), in floating point on a fine grid,
 and through the explicit ReLU network (width 3, m hidden layers) against the function form.
-Reference values (theory.md §6): m = 1 -> 1/16, m = 2 -> 1/64, m = 5 -> 2^-12.
+Reference values (docs/rates.md, Yarotsky gadget): m = 1 -> 1/16, m = 2 -> 1/64, m = 5 -> 2^-12.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ r"""Packings: membership, separation, and the bump norms they rest on.
   :math:`\varphi(u) = \max(0, 1 - 2\|u - \tfrac12\|_\infty)`. Independent paths: the law of
   :math:`t = 2\|u - \tfrac12\|_\infty` has CDF :math:`t^d` on [0,1], so
   :math:`\|\varphi\|_p^p = d\int_0^1 (1-t)^p t^{d-1}\,dt` (mpmath quadrature, 40 digits); and
-  a direct midpoint rule in d dimensions (O(h^2)). Reference values (theory.md §6):
+  a direct midpoint rule in d dimensions (O(h^2)). Reference values (docs/function_classes.md §1):
   (d,p) = (2,2) -> 1/6, (1,1) -> 1/2, (3,1) -> 1/4. The polynomial bump
   :math:`\psi = (4t(1-t))^{r+1}` has :math:`\int_0^1\psi^p = 4^q B(q+1, q+1)`,
   q = (r+1)p, checked by quadrature of its numpy evaluation.

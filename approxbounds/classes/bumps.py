@@ -1,6 +1,6 @@
 """Bump functions used to build packings of function classes.
 
-* Tent bump (theory.md §4): ``φ(u) = max(0, 1 − 2‖u − ½‖_∞)`` on [0,1]^d, with
+* Tent bump (docs/function_classes.md §1): ``φ(u) = max(0, 1 − 2‖u − ½‖_∞)`` on [0,1]^d, with
   ``‖φ‖_{L^p}^p = Γ(d+1) Γ(p+1) / Γ(d+p+1)`` ([P]).  Proof: with s = 2‖u − ½‖_∞ the set
   {s ≤ s_0} is a cube of side s_0, so s has distribution function s^d on [0,1] and
   ∫φ^p = ∫_0^1 (1 − s)^p d s^{d−1} ds = d·B(d, p+1) = Γ(d+1)Γ(p+1)/Γ(d+p+1).

@@ -11,7 +11,7 @@ where the g_k have pairwise disjoint supports, one per grid cell.  Then for ever
 and ‖f_σ − f_σ'‖_∞ ≥ min_k sup|g_k| when σ ≠ σ'.  Under Lebesgue measure all w_k are equal
 to a closed form in m, which is what makes scales up to m ~ 1e14 cheap (log domain).
 
-Constructions (theory.md §4; proofs in docs/function_classes.md):
+Constructions (proofs in docs/function_classes.md §1-4):
 
 * ``tent``       Hölder α ≤ 1: g_k = ½ h^α φ((x − x_k)/h), h = 1/m, N = m^d.
 * ``polynomial`` Hölder α > 1: g_k = c h^α Ψ((x − x_k)/h), Ψ the tensor polynomial bump.

@@ -5,7 +5,7 @@ H^α, α = r + β with r ≥ 0 an integer and β ∈ (0, 1]: functions f on [0,1
 We use the max-norm ‖·‖_∞ on R^d: it is the smallest ℓ_q norm, so membership for ‖·‖_∞ implies
 membership for the Euclidean (or any ℓ_q) version of the ball.
 
-Packings (theory.md §4, proofs in docs/function_classes.md): α ≤ 1 tent bumps of height
+Packings (proofs in docs/function_classes.md §3): α ≤ 1 tent bumps of height
 ½ h^α; α > 1 tensor polynomial bumps c h^α Ψ with c computed from exact sympy constants. All
 members take values in [0, ½], so a = 0, B = ½.
 

@@ -6,8 +6,8 @@ Three kinds are supported:
 * :class:`DensityBounded` — any μ whose density w.r.t. λ is ≥ κ on [0,1]^d, κ ∈ (0, 1].
   Only the lower bound κ is known, and it is all we need: for every measurable h,
   ∫|h|^p dμ ≥ κ ∫|h|^p dλ, hence ‖h‖_{L^p(μ)} ≥ κ^{1/p} ‖h‖_{L^p(λ)} and
-  M(ε, F, L^p(μ)) ≥ M(ε κ^{-1/p}, F, L^p(λ))  (theory.md §4, [P]; proof in
-  docs/function_classes.md);
+  M(ε, F, L^p(μ)) ≥ M(ε κ^{-1/p}, F, L^p(λ))  ([P]; proof in
+  docs/function_classes.md §5);
 * :class:`Empirical` — the uniform measure on an n×d sample in [0,1]^d; separations of a
   packing are computed on the sample itself.
 """

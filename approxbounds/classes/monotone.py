@@ -1,6 +1,6 @@
 """The class of coordinate-wise non-decreasing functions [0,1]^d → [0,1] and its packings.
 
-Constructions (theory.md §4, proofs in docs/function_classes.md), range [0,1] (a = 0, B = 1):
+Constructions (proofs in docs/function_classes.md §4), range [0,1] (a = 0, B = 1):
 
 * ``A`` (regime ε^{−d}): f_σ = (1/2d) Σ_j x_j + δ Σ_k σ_k φ_k, δ = 1/(4dm).
 * ``B`` (regime ε^{−p(d−1)}, d ≥ 2): f_σ = 1[x_d ≥ τ_σ(x_{<d})], τ_σ non-increasing.

@@ -10,10 +10,10 @@ import os
 #: file name -> short description (the order in which they are drawn)
 FIGURES = {
     "holder_d2_alpha1_L2_bounds_vs_W.png":
-        "Hölder d=2, alpha=1, L^2: certified bounds vs W (depths 2, 4, 8), rate only [R], "
-        "literature upper bounds [R]",
+        "Hölder d=2, alpha=1, L^2: certified lower bounds vs W (depths 2, 4, 8), rate only "
+        "[R], literature upper bounds [R] (the very deep ones assume depth L ~ W)",
     "monotone_d3_L4_bounds_vs_W.png":
-        "monotone d=3, L^4: certified bounds vs W and the rate-only curve [R]",
+        "monotone d=3, L^4: certified lower bounds vs W and the rate-only curve [R]",
     "holder_d2_alpha1_L2_slope.png":
         "Hölder d=2, alpha=1, L^2: fitted slope of ln(bound) vs ln(Pdim)",
     "monotone_d3_L4_slope.png": "monotone d=3, L^4: fitted slope of ln(bound) vs ln(Pdim)",
@@ -23,6 +23,14 @@ FIGURES = {
     "monotone_p_certified.png": "monotone: certified bound vs p at a fixed architecture",
     "yarotsky_gadget.png": "Yarotsky's square gadget f_m - x^2 for m = 1..4",
 }
+
+
+#: note drawn on the Hölder bounds-vs-W figure: why some upper rates lie below lower bounds
+VERY_DEEP_NOTE = ("Yarotsky 2018 and Siegel 2023 (same rate\n"
+                  "W^(-2 alpha/d), one line) assume depth L ~ W.\n"
+                  "The certified lower bounds are for fixed\n"
+                  "L = 2, 4, 8, where those deep upper rates do\n"
+                  "not apply: hence the crossing.")
 
 
 def register(subparsers) -> None:
@@ -67,8 +75,8 @@ def build_figures(out: str, *, smoke: bool = False) -> list[str]:
     W_grid = np.logspace(2, np.log10(W_max), 50)
     written = []
 
-    def draw(name, painter):
-        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    def draw(name, painter, figsize=(6.4, 4.4)):
+        fig, ax = plt.subplots(figsize=figsize)
         try:
             painter(ax)
             path = os.path.join(out, name)
@@ -83,12 +91,17 @@ def build_figures(out: str, *, smoke: bool = False) -> list[str]:
         plots.plot_rate_only(plots.rate_only_curve(holder, W_grid, depth=2, norm=2), ax=ax)
         plots.plot_upper_bounds(plots.upper_bound_curves(holder, W_grid, depth=10), ax=ax)
         ax.set_title("Hölder d=2, alpha=1, L^2 (ReLU)", fontsize=9)
+        plots.legend_outside(ax)
+        # below the legend, outside the data area
+        ax.text(1.02, 0.38, VERY_DEEP_NOTE, transform=ax.transAxes, ha="left", va="top",
+                fontsize=7, bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.7"))
 
     def mono_bounds(ax):
         plots.plot_certified_bounds(plots.certified_curves(mono3, 4, depths=depths, n=n,
                                                            W_max=W_max), ax=ax)
         plots.plot_rate_only(plots.rate_only_curve(mono3, W_grid, depth=2, norm=4), ax=ax)
         ax.set_title("monotone d=3, L^4 (ReLU)", fontsize=9)
+        plots.legend_outside(ax)
 
     def slope(F, p):
         def painter(ax):
@@ -100,6 +113,7 @@ def build_figures(out: str, *, smoke: bool = False) -> list[str]:
         def painter(ax):
             plots.plot_norm_comparison(plots.norm_comparison(F, depth=4, n=n, W_max=W_max),
                                        ax=ax)
+            ax.set_title(f"{F.name}: L^p against sup norm (ReLU, L=4)", fontsize=9)
         return painter
 
     p_data = {}
@@ -111,8 +125,8 @@ def build_figures(out: str, *, smoke: bool = False) -> list[str]:
                 p_certified=(1, 2, 4) if smoke else (1, 1.5, 2, 3, 4, 6))
         return p_data["data"]
 
-    draw("holder_d2_alpha1_L2_bounds_vs_W.png", holder_bounds)
-    draw("monotone_d3_L4_bounds_vs_W.png", mono_bounds)
+    draw("holder_d2_alpha1_L2_bounds_vs_W.png", holder_bounds, figsize=(6.4, 4.4))
+    draw("monotone_d3_L4_bounds_vs_W.png", mono_bounds, figsize=(6.4, 4.4))
     draw("holder_d2_alpha1_L2_slope.png", slope(holder, 2))
     draw("monotone_d3_L4_slope.png", slope(mono3, 4))
     draw("holder_d2_alpha1_norms.png", norms(holder))

@@ -3,7 +3,7 @@
 Writes ``DIR/report.md``, ``DIR/report.json`` and ``DIR/figures/*.png`` (default DIR:
 ./report): certified bounds for Hölder and monotone classes vs ReLU networks with W from
 1e2 to 1e8, fitted slopes next to the predicted exponents, and the numeric proof checks.
-Exit code 0 when every "Done when" criterion holds (slopes within 0.05, every value
+Exit code 0 when every slope check holds (slopes within 0.05, every value
 verified, every check passing), 1 otherwise.
 """
 from __future__ import annotations

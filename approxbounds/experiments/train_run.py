@@ -20,7 +20,7 @@ Models (``model``), with the task deciding the read-out (every step for copy, la
 MNIST/IMDB) and the input (one-hot symbols, pixels, or token ids through a learned embedding):
 
 =================  ==========================================================================
-hadamrnn           HadamRNN: binary orthogonal W, ``bits``-bit U and V (rnn.md §1)
+hadamrnn           HadamRNN: binary orthogonal W, ``bits``-bit U and V (docs/rnn.md §1)
 block-hadamrnn     Block-HadamRNN with ``blocks`` blocks (sparse ternary W)
 qornn-ptq          full-precision ORNN, W quantized to ``bits`` bits after training (PTQ)
 qornn-bjorck       STE-Björck QAT with ``bits``-bit W
@@ -38,7 +38,7 @@ is reported with the ratio ``val_ce_over_baseline``; IMDB runs on the synthetic 
 
 BLAS runs on one thread inside a run (``threadpoolctl`` when available, else the
 ``OMP_NUM_THREADS``-style variables, which only act before numpy loads BLAS): the products here
-are small, and two threads on small matrices are much slower (rnn.md §5).
+are small, and two threads on small matrices are much slower (docs/rnn.md §5).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 r"""HadamRNN and Block-HadamRNN: linear RNNs with a binary (or sparse ternary) orthogonal W.
 
-Model (Foucault et al., *HadamRNN*, ICLR 2025, arXiv 2502.00047; reference rnn.md §1), hidden
+Model (Foucault et al., *HadamRNN*, ICLR 2025, arXiv 2502.00047), hidden
 size :math:`n = 2^k`, :math:`h_0 = 0`:
 
 .. math::
@@ -101,7 +101,7 @@ class HadamCache:
 
 @register_layer
 class HadamRNN(TrainingGlue, Layer):
-    r"""HadamRNN / Block-HadamRNN (module docstring; rnn.md §1).
+    r"""HadamRNN / Block-HadamRNN (module docstring; Foucault et al., ICLR 2025).
 
     Parameters
     ----------
@@ -178,7 +178,7 @@ class HadamRNN(TrainingGlue, Layer):
         return self.n_in
 
     def init(self, rng: np.random.Generator, dtype=None) -> dict:
-        """rnn.md §1: u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b, c ~ U(±1/√fan_in); E ~ N(0, 1)."""
+        """Initialisation (as in the HadamRNN paper's official configs): u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b, c ~ U(±1/√fan_in); E ~ N(0, 1)."""
         dt = self.dtype if dtype is None else check_dtype(dtype)
         n, d, o = self.n_hidden, self.n_in, self.n_out
 
@@ -242,7 +242,7 @@ class HadamRNN(TrainingGlue, Layer):
         return {"W": self.recurrent_matrix(params), "U": self._quant(params["U"]), "V": self._quant(params["V"])}
 
     def storage_bits(self, explicit_W: bool = False, scales: bool = True) -> int:
-        """Exact storage in bits (rnn.md §4); see :func:`approxbounds.models.storage.hadamrnn_storage`."""
+        """Exact storage in bits (convention of :mod:`approxbounds.models.storage`); see :func:`approxbounds.models.storage.hadamrnn_storage`."""
         from approxbounds.models.storage import hadamrnn_storage
         return hadamrnn_storage(self, explicit_W=explicit_W, scales=scales).total_bits
 

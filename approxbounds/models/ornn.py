@@ -13,7 +13,7 @@ Model (column-vector convention, batch of sequences :math:`x_1..x_T`, :math:`h_0
 
 with :math:`W \in O(n)`. modReLU is the activation of unitary/orthogonal RNNs (Arjovsky,
 Shah & Bengio, ICML 2016) used by QORNN (Foucault, Mamalet & Malgouyres, arXiv 2402.04012;
-reference rnn.md §2). For text, ``embedding=(vocab, dim)`` adds a learned full-precision
+Foucault, Mamalet & Malgouyres, arXiv 2402.04012). For text, ``embedding=(vocab, dim)`` adds a learned full-precision
 table ``E`` and ``x`` holds integer token ids; then ``n_in`` must equal ``dim``.
 
 How :math:`W` stays orthogonal (``parametrization``)
@@ -219,7 +219,7 @@ class SequenceModel(TrainingGlue, Layer):
 
     # ------------------------------------------------------------------ reports
     def storage_bits(self) -> int:
-        """Total bits of :meth:`storage` (rnn.md §4 convention)."""
+        """Total bits of :meth:`storage` (convention of :mod:`approxbounds.models.storage`)."""
         return self.storage().total_bits
 
     def _base_config(self) -> dict:

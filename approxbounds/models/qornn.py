@@ -1,9 +1,9 @@
 r"""Quantized orthogonal RNNs (QORNN): k-bit recurrent weights that stay close to orthogonal.
 
 Foucault, Mamalet & Malgouyres, *Quantized approximately orthogonal recurrent neural
-networks*, arXiv 2402.04012 (reference rnn.md §2). The network is the modReLU ORNN of
+networks*, arXiv 2402.04012. The network is the modReLU ORNN of
 :mod:`approxbounds.models.ornn` run with :math:`Q_k(W)` (and optionally :math:`Q_k(U)`),
-:math:`Q_k` the per-tensor symmetric k-bit quantizer of rnn.md §1
+:math:`Q_k` the per-tensor symmetric k-bit quantizer of :mod:`approxbounds.nn.quantizers`
 (:class:`approxbounds.nn.quantizers.KBit`: :math:`\alpha = \max|w|`, grid
 :math:`j\alpha/2^{k-1}`, :math:`j = -2^{k-1}..2^{k-1}-1`, identity straight-through estimator
 (STE), no gradient through :math:`\alpha`). Read-out ``V``, biases and modReLU offsets stay
@@ -41,9 +41,9 @@ Variants (``variant``); ``params["W"]`` always holds the *latent* recurrent matr
     gradient :math:`4\lambda\,Q(Q^\top Q - I)` reaches :math:`W` through the STE. Train with
     ``grad_fn=model.grad_fn(loss)`` (or ``loss_and_grad``) so that the penalty is included.
 
-PTQ, STE-projUNN and STE-Björck are the paper's named algorithms (rnn.md §2; their details
+PTQ, STE-projUNN and STE-Björck are the paper's named algorithms (arXiv 2402.04012; their details
 there are tagged [R], recalled); the penalty variant is our reading of v1's third QAT method
-(rnn.md §2 [R]). Measured behaviour, not paper numbers: see the test suite and the report.
+([R], our reading of the paper). Measured behaviour, not paper numbers: see the test suite and the report.
 
 Storage (:meth:`QORNN.storage_bits`): ``W`` at k bits per entry, ``U`` at k bits when
 ``quantize_input`` else 32, everything else 32 bits, plus one 32-bit per-tensor scale α for

@@ -1,4 +1,5 @@
-r"""Exact storage accounts, in bits, of the recurrent models (reference rnn.md §4).
+r"""Exact storage accounts, in bits, of the recurrent models (bit-count convention of the
+HadamRNN paper's efficiency argument, Foucault et al., ICLR 2025, arXiv 2502.00047).
 
 Convention (HadamRNN, Foucault et al., ICLR 2025; QORNN, arXiv 2402.04012):
 
@@ -11,7 +12,8 @@ Convention (HadamRNN, Foucault et al., ICLR 2025; QORNN, arXiv 2402.04012):
 
 Example (the paper's pMNIST HadamRNN): n = 512, d_in = 1, d_out = 10, p = 4:
 ``512 + 512·1·4 + 10·512·4 + 32·(512 + 10) = 39,744`` bits, plus ``2·32`` for the scales of
-U and V: 39,808 bits ≈ 39.8 kbit = 4,976 bytes ≈ 4.9 KiB (the figure of rnn.md §4),
+U and V: 39,808 bits ≈ 39.8 kbit = 4,976 bytes ≈ 4.9 KiB (the order of the figure quoted in
+the HadamRNN paper),
 versus ``32·(512² + 512·1 + 512 + 10·512 + 10 + 512) = 8,601,920`` bits = 1,075,240 bytes
 ≈ 1.07 MB for an fp32 ORNN with a modReLU offset per unit (216× more).
 """

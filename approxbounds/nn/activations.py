@@ -94,7 +94,7 @@ def modrelu_forward(z: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.nda
     :math:`\partial a/\partial\beta = s`.
 
     Source: Arjovsky, Shah & Bengio, *Unitary evolution recurrent neural networks*,
-    ICML 2016 (real-valued form as in the QORNN paper, rnn.md §2).
+    ICML 2016 (real-valued form as in the QORNN paper, docs/rnn.md §2).
     """
     r = np.abs(z) + beta
     s = np.sign(z) * (r > 0)

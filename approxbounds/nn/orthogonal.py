@@ -9,7 +9,7 @@ Björck orthonormalisation (Björck & Bowie, *SIAM J. Numer. Anal.* 8, 1971) ite
 which acts on every singular value as :math:`s \mapsto (1+\beta)s - \beta s^3` and drives
 :math:`s \in (0, \sqrt{(1+\beta)/\beta})` to 1, i.e. :math:`W_k` to the polar factor of
 :math:`W_0`. QORNN's STE-Björck (Foucault, Mamalet & Malgouyres, arXiv 2402.04012; reference
-rnn.md §2) starts from :math:`W_0 = V/\hat\sigma_{\max}(V)`, with :math:`\hat\sigma_{\max}` from
+docs/rnn.md §2) starts from :math:`W_0 = V/\hat\sigma_{\max}(V)`, with :math:`\hat\sigma_{\max}` from
 a few power iterations, and differentiates through all iterations. :class:`Bjorck` does that
 with an exact reverse pass through *both* the power iteration and the Björck steps, so its
 gradient is the gradient of the function actually computed (checked by central differences

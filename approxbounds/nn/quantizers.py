@@ -14,7 +14,7 @@ zeroes it where the float weight lies outside the quantizer's clip range, ``|w| 
 ``KBit``/``Ternary`` unless a fixed ``alpha`` is given.
 
 The k-bit quantizer is the per-tensor symmetric :math:`Q_p` of HadamRNN (Foucault et al.,
-ICLR 2025; reference rnn.md §1)::
+ICLR 2025; docs/rnn.md §1)::
 
     α  = max|w|  (α = 1 if w = 0),        Δ = α / 2^{p-1}
     Q_p(w) = clip(round(w / Δ), -2^{p-1}, 2^{p-1} - 1) · Δ
@@ -151,7 +151,7 @@ class Ternary(Quantizer):
 
 
 class KBit(Quantizer):
-    """Per-tensor symmetric ``p``-bit quantizer :math:`Q_p` (module docstring, rnn.md §1).
+    """Per-tensor symmetric ``p``-bit quantizer :math:`Q_p` (module docstring, docs/rnn.md §1).
 
     ``alpha=None`` (default) recomputes α = max|w| at every call, exactly as HadamRNN;
     a positive float fixes the scale (then ``ste='gated'`` zeroes the gradient for ``|w| > α``).

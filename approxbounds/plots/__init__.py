@@ -6,6 +6,6 @@ from approxbounds.plots.data import (  # noqa: F401
     norm_comparison, rate_only_curve, upper_bound_curves,
 )
 from approxbounds.plots.rate_plots import (  # noqa: F401
-    plot_certified_bounds, plot_fitted_slope, plot_norm_comparison, plot_p_certified,
+    MIXED_YLABEL, legend_outside, plot_certified_bounds, plot_fitted_slope, plot_norm_comparison, plot_p_certified,
     plot_p_exponents, plot_rate_only, plot_upper_bounds, plot_yarotsky_gadget,
 )

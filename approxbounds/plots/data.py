@@ -102,7 +102,7 @@ def certified_curves(F, norm=2, *, depths=(2, 4, 8), d_in: int | None = None,
             pd.append(float(pdim_bound(G).value))
             thm.append(str(cert.theorem))
         curves.append(BoundCurve(
-            f"certified, L={depth} ({norm_label(norm)})", depth, norm,
+            f"certified lower bound, L={depth} ({norm_label(norm)})", depth, norm,
             np.array([float(G.W) for G in fam]), np.array([float(G.L) for G in fam]),
             np.array(pd), np.array(vals), tuple(thm)))
     return curves
@@ -135,7 +135,7 @@ def upper_bound_curves(F, W_values, *, depth: int = 10, keys=None) -> list[RateC
     out = []
     for key in keys:
         b = UPPER_BOUNDS[key]
-        out.append(RateCurve(f"{b.label} upper [R]", W_values,
+        out.append(RateCurve(f"upper bound [R]: {b.label}", W_values,
                              upper_bound_curve(key, W_values, d=d, s=s, depth=depth),
                              float(b.exponent(d, s)), b.source))
     return out

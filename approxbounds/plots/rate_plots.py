@@ -1,17 +1,27 @@
 """``plot_*`` functions: each takes precomputed data, an optional ``ax`` and ``**kwargs``
 (passed to the main matplotlib call), creates axes when ``ax`` is None and returns them.
 
-Certified curves are solid and labelled "certified"; rate-only and literature curves are
-dashed and labelled "[R]" (rate only, constants not certified).
+Certified curves are solid and labelled "certified lower bound"; the bare rate is dashed and
+labelled "rate only [R]"; literature upper bounds are dotted and labelled "upper bound [R]"
+(rate only, constants set to 1 and not certified). Once rate-only or upper curves are drawn
+over certified ones, the y axis reads "bound on dist(F, G)": the axes then hold lower *and*
+upper bounds, and only the solid curves are certified.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
 __all__ = [
     "plot_certified_bounds", "plot_rate_only", "plot_upper_bounds", "plot_fitted_slope",
     "plot_norm_comparison", "plot_p_exponents", "plot_p_certified", "plot_yarotsky_gadget",
+    "legend_outside", "MIXED_YLABEL",
 ]
+
+#: y label of axes that show certified lower bounds together with [R] curves
+MIXED_YLABEL = "bound on dist(F, G)"
+_CERTIFIED_YLABEL = "certified lower bound on dist(F, G)"
 
 
 def _axes(ax):
@@ -38,22 +48,49 @@ def plot_certified_bounds(curves, ax=None, *, x="W", **kwargs):
         xs = c.W if x == "W" else c.pdim
         ax.loglog(xs, c.value, marker="o", markersize=3, label=c.label, **kwargs)
     ax.set_xlabel("W (parameters)" if x == "W" else "Pdim bound")
-    ax.set_ylabel("certified lower bound on dist(F, G)")
+    ax.set_ylabel(_CERTIFIED_YLABEL)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=7)
     return ax
 
 
 def _overlay_rates(ax, curves, kwargs):
-    """Rate-only curves against W on log axes, over whatever ``ax`` already shows (its y label
-    is kept; "error" when it has none)."""
+    """Rate-only curves against W on log axes, over whatever ``ax`` already shows. The y label
+    becomes :data:`MIXED_YLABEL` (the axes no longer hold certified lower bounds only); a
+    different label set by the caller is kept."""
     for c in curves:
         ax.loglog(c.W, c.value, label=c.label, **kwargs)
     ax.set_xlabel("W (parameters)")
-    if not ax.get_ylabel():
-        ax.set_ylabel("error")
+    if ax.get_ylabel() in ("", _CERTIFIED_YLABEL):
+        ax.set_ylabel(MIXED_YLABEL)
     ax.legend(fontsize=7)
     return ax
+
+
+def _merge_coinciding(curves, rtol: float = 1e-9):
+    """Group curves drawn at the same W whose values agree to ``rtol`` (e.g. two papers with
+    the same rate formula): one curve per group, labels joined with "= " on a new line, so that no curve
+    hides exactly under another."""
+    groups = []
+    for c in curves:
+        for g in groups:
+            ref = g[0]
+            if (np.shape(ref.W) == np.shape(c.W) and np.array_equal(ref.W, c.W)
+                    and np.allclose(ref.value, c.value, rtol=rtol, atol=0.0)):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    out = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+            continue
+        prefix = "upper bound [R]: "
+        names = [c.label[len(prefix):] if c.label.startswith(prefix) else c.label for c in g]
+        label = (prefix if g[0].label.startswith(prefix) else "") + "\n  = ".join(names)
+        out.append(dataclasses.replace(g[0], label=label))
+    return out
 
 
 def plot_rate_only(curve, ax=None, **kwargs):
@@ -65,10 +102,19 @@ def plot_rate_only(curve, ax=None, **kwargs):
 
 
 def plot_upper_bounds(curves, ax=None, **kwargs):
-    """Literature upper bounds (rate only [R], unit constants), dotted."""
+    """Literature upper bounds (rate only [R], unit constants), dotted.
+
+    Curves with identical values (same formula, e.g. Yarotsky 2018 and Siegel 2023 against
+    W) are drawn once, labelled with both names joined by "=" (on two lines)."""
     ax = _axes(ax)
     kwargs.setdefault("linestyle", ":")
-    return _overlay_rates(ax, curves, kwargs)
+    return _overlay_rates(ax, _merge_coinciding(list(curves)), kwargs)
+
+
+def legend_outside(ax, fontsize: float = 7):
+    """Put the legend to the right of the axes (outside the data area) and return it."""
+    return ax.legend(fontsize=fontsize, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                     borderaxespad=0.0, frameon=False)
 
 
 def plot_fitted_slope(fit, ax=None, **kwargs):

@@ -8,7 +8,7 @@ The symbols ``W`` (parameters) and ``L`` (layers) are shared by every rate expre
 * Piecewise-polynomial activations of degree ν ≥ 2: Pdim = O(W L log W + W L²) (same paper).
 * Hard threshold (ν = 0): VCdim = O(W log W), no depth dependence (same paper, ν = 0 case).
 * Quantized weights (b bits per weight): the class is finite with at most 2^(bW) members
-  (theory.md §2, [P]); the counting theorem C applies and the capacity is ≍ W.
+  (docs/capacity.md §5, [P]); the counting theorem C applies and the capacity is ≍ W.
 """
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ def capacity_model(G) -> CapacityModel:
     if quantized:
         if finite:
             return CapacityModel(name, W, W, True, "P",
-                                 "theory.md §2 finite classes: |G| <= 2^(bits*W) "
+                                 "docs/capacity.md §5 finite classes: |G| <= 2^(bits*W) "
                                  "(counting, Theorem C)")
         return CapacityModel(name, W, W, False, "R",
-                             "theory.md §2: 2^(bits*W) subclasses times the growth of the "
+                             "docs/capacity.md §5: 2^(bits*W) subclasses times the growth of the "
                              "full-precision scalars (rate: log-growth ~ W)")
     if name in _PIECEWISE_LINEAR or degree == 1:
         return CapacityModel(name, W * L * sp.log(W), W * L, False, "R", BHLM + ", Thms 3 and 7")

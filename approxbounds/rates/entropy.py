@@ -6,7 +6,7 @@ For a function class F and a norm, the *entropy exponent* e is the number with
           (\\log 1/\\varepsilon)^{k},
 
 where M is the packing number and k a (usually zero) power of a log factor. These are
-rate-level statements, tagged [R] (theory.md §4):
+rate-level statements, tagged [R] (docs/rates.md §1; packings in docs/function_classes.md):
 
 * Hölder ball H^α on [0,1]^d, any L^p and the sup norm: e = d/α
   (Kolmogorov & Tikhomirov 1959).
@@ -98,7 +98,7 @@ def _builtin(F, norm) -> EntropyExponent:
     if _is_monotone(F):
         if norm == "sup":
             return EntropyExponent(
-                None, 0, "P", "theory.md §4 (monotone class, sup norm)",
+                None, 0, "P", "docs/theory.md §6 (Lemma D: monotone class, sup norm)",
                 reason=("the monotone class has an infinite eps-packing in sup norm for every "
                         "eps < 1 (1[x_1 >= t], t in (0,1)), and every continuous g is at sup "
                         "distance >= 1/2 from 1[x_1 >= 1/2]: no rate for continuous networks"),

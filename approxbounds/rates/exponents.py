@@ -3,10 +3,10 @@
 Everything here is *rate only* [R]: exponents and log factors, never a certified constant.
 
 Derivation (done by sympy at call time, not typed in). Write t = log M(ε) and
-ℓ = log(1/ε), so that t ≍ ε^(−e) ℓ^k with e the entropy exponent of F (theory.md §4) and
-k its log power. The lower-bound theorems of theory.md §3 say that an ε-packing of F can be
-approximated to accuracy ≍ ε only if its log-size is at most the capacity P of G times the
-log factor introduced by the proof:
+ℓ = log(1/ε), so that t ≍ ε^(−e) ℓ^k with e the entropy exponent of F (docs/rates.md §1) and
+k its log power. The lower-bound theorems L, S, C of docs/theory.md §3-5 say that an
+ε-packing of F can be approximated to accuracy ≍ ε only if its log-size is at most the
+capacity P of G times the log factor introduced by the proof:
 
 * Theorem L (L^p): ln m ≤ P·ln(e n (K−1)/P) with K ≍ 1/ε and the Chernoff–KL sample size
   n ≍ ε^(−p) ln m, so ln(e n (K−1)/P) ≍ ℓ: one log factor (j = 1).
@@ -230,13 +230,13 @@ def rate(F, G="relu", norm=2) -> Rate:
     ]
     if cap.finite:
         theorem, j = "C", 0
-        provenance.append(("Theorem C (counting)", "P", "theory.md §3"))
+        provenance.append(("Theorem C (counting)", "P", "docs/theory.md §5"))
     elif norm == "sup":
         theorem, j = "S", 0
-        provenance.append(("Theorem S (sup norm via VC dimension)", "P", "theory.md §3"))
+        provenance.append(("Theorem S (sup norm via VC dimension)", "P", "docs/theory.md §4"))
     else:
         theorem, j = "L", 1
-        provenance.append(("Theorem L (L^p via growth function)", "P", "theory.md §3"))
+        provenance.append(("Theorem L (L^p via growth function)", "P", "docs/theory.md §3"))
     provenance.append(("exponent of (W L) for dist_p", "R", AFGM))
     if entropy.exponent is None:
         return Rate(F_name, G_name, norm, None, None, None, cap.size, None, None, None,

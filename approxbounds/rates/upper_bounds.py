@@ -2,7 +2,7 @@
 
 Each entry is a function of (W, L) or (N, L) giving the *shape* of a known upper bound with
 every constant set to 1: **constants are not certified** (rate only [R]; abstract-level
-statements of the cited papers, theory.md §5). They are plotted next to the certified lower
+statements of the cited papers, docs/rates.md §2). They are plotted next to the certified lower
 bounds for comparison only.
 
 Entries (s = smoothness, α for Hölder, d = input dimension):

@@ -10,7 +10,7 @@ the piecewise-linear interpolant of x² at the 2^m + 1 points k 2^(−m), so tha
 .. math:: \\|f_m - x^2\\|_{\\infty,[0,1]} = 2^{-2m-2},
 
 attained at the midpoints (2k+1) 2^(−m−1) (Yarotsky, Error bounds for approximations with
-deep ReLU networks, Neural Networks 94, 2017, Prop. 2; theory.md §5, [P]: the error of
+deep ReLU networks, Neural Networks 94, 2017, Prop. 2; docs/rates.md §3, [P]: the error of
 linear interpolation of x² on an interval of length h is h²/4 at its midpoint).
 
 As a ReLU network (our layout): each hidden layer s = 1..m has three units

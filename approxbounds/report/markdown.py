@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["render_markdown", "fmt_value"]
+__all__ = ["render_markdown", "fmt_value", "theorem_name", "THEOREM_NAMES"]
 
 _NORM_TITLE = {"sup": "sup norm"}
+
+#: certificate key (``Certificate.theorem``) -> name used in docs/theory.md
+THEOREM_NAMES = {"L": "Thm L", "S": "Thm S", "C": "Thm C", "D": "Lemma D"}
+
+
+def theorem_name(key) -> str:
+    """Short name of a certificate's theorem key ("D" -> "Lemma D", "L" -> "Thm L")."""
+    return THEOREM_NAMES.get(key, f"Thm {key}")
 
 
 def fmt_value(x, digits: int = 3) -> str:
@@ -35,8 +43,9 @@ def _bounds_section(data) -> list[str]:
     out = ["## Certified lower bounds", "",
            "Each cell: certified value of sup_f inf_g ||f - g||, the theorem that gives it and ✓ "
            "when `Certificate.verify(dps=50)` re-checked every inequality; below it, in "
-           "italics, the **rate-only [R]** value (the bare rate of theory.md §5 with constant "
-           "1, *not* certified). All W values of every family are in report.json.", ""]
+           "italics, the **rate-only [R]** value (the bare rate of `approxbounds.rates.rate`, "
+           "docs/rates.md §1, with constant 1, *not* certified). All W values of every family "
+           "are in report.json.", ""]
     classes = list(dict.fromkeys(r["class"] for r in rows))
     for cls in classes:
         crow = [r for r in rows if r["class"] == cls]
@@ -61,7 +70,8 @@ def _bounds_section(data) -> list[str]:
                     mark = "✓" if r["verified"] else "✗ NOT VERIFIED"
                     rate = ("*[R] no rate*" if r["rate_only"] is None
                             else f"*[R] {fmt_value(r['rate_only'])}*")
-                    cells.append(f"{fmt_value(r['value'])} ({r['theorem']} {mark})<br>{rate}")
+                    cells.append(f"{fmt_value(r['value'])} ({theorem_name(r['theorem'])} {mark})"
+                                 f"<br>{rate}")
                 arch = next(r["arch"] for r in drow if r["W"] == W)
                 pdim = next(r["pdim_bound"] for r in drow if r["W"] == W)
                 out.append(f"| {depth} | {W:,} | `{arch}` | {fmt_value(pdim)} | "
@@ -85,7 +95,8 @@ def _slopes_section(data) -> list[str]:
         dev = "–" if r["deviation"] is None else f"{r['deviation']:+.4f}"
         within = "–" if r["within_0_05"] is None else ("yes" if r["within_0_05"] else "**no**")
         out.append(f"| {r['class']} | {_norm_title(r['norm_key'])} | {r['fitted_slope']:.4f} | "
-                   f"{r['predicted_text']} | {dev} | {within} | {', '.join(r['theorems'])} | "
+                   f"{r['predicted_text']} | {dev} | {within} | "
+                   f"{', '.join(theorem_name(t) for t in r['theorems'])} | "
                    f"{r['n_used']} |")
     out.append("")
     return out
@@ -93,7 +104,10 @@ def _slopes_section(data) -> list[str]:
 
 def _done_when(data) -> list[str]:
     dw = data["done_when"]
-    out = ["## 'Done when' criteria (issue 3)", ""]
+    out = ["## Slope checks against predicted exponents", "",
+           "Pass/fail summary: the fitted slopes of the two reference settings must lie within "
+           "0.05 of the predicted exponent (rate only [R]), every numeric proof check must "
+           "pass and every certified value must re-verify.", ""]
     for item in dw["slopes"]:
         status = "PASS" if item["passed"] else "FAIL"
         out.append(f"- **{status}** slope for {item['class']} in {_norm_title(item['norm_key'])}: "
@@ -146,8 +160,14 @@ def render_markdown(data: dict) -> str:
         "comparison, never certified.", "",
         f"Settings: classes {', '.join(data['class_names'])}; norms "
         f"{', '.join(_norm_title(k) for k in s['norm_keys'])}; depths {s['depths']}; "
-        f"W from {fmt_value(s['W_min'], 2)} to {fmt_value(s['W_max'], 2)} ({s['n_W']} targets per "
-        f"family); Lebesgue measure on [0,1]^d.", ""]
+        f"W from {fmt_value(s['W_min'], 2)} to {fmt_value(s['W_max'], 2)}; the bound tables use "
+        f"{s['n_W']} log-spaced target W per (class, norm, depth) family; each slope fit uses "
+        f"its own depth-{s.get('slope_depth', '–')} width family of {s.get('slope_n', '–')} "
+        f"networks over the same W range, fitted on W >= "
+        f"{fmt_value(s.get('W_fit_min'), 2)}; Lebesgue measure on [0,1]^d.", "",
+        "Theorem names (docs/theory.md): Thm L (L^p, growth function), Thm S (sup norm, VC "
+        "dimension), Thm C (counting, finite classes), Lemma D (monotone classes, sup norm).",
+        ""]
     lines = (head + _done_when(data) + _slopes_section(data) + _bounds_section(data)
              + _checks_section(data) + _figures_section(data))
     return "\n".join(lines).rstrip() + "\n"

@@ -8,8 +8,8 @@ constant 1 and are tagged ``"R"`` (never certified). Slopes are fitted with
 :func:`approxbounds.rates.slopes.fitted_slope` (least squares of ln(certified bound) on
 ln(certified Pdim bound) over the large-W end of a width family).
 
-Predicted exponents of (W L) (docs/theory.md §5, rate only [R]; Achour, Foucault,
-Gerchinovitz, Malgouyres, NeurIPS 2022):
+Predicted exponents of (W L) (docs/rates.md §1 and the "Rate only [R]" section of
+docs/theory.md; Achour, Foucault, Gerchinovitz, Malgouyres, NeurIPS 2022):
 
 * Hölder ball of smoothness alpha on [0,1]^d, any L^p and the sup norm: :math:`-\alpha/d`;
 * monotone class on [0,1]^d in L^p: :math:`-1/\max(d, p(d-1))`;
@@ -90,7 +90,8 @@ def make_class(spec):
 _HOLDER = tuple(("holder", d, a) for d in (1, 2, 3) for a in (0.5, 1.0, 2.0))
 _MONO = tuple(("monotone", d) for d in (1, 2, 3))
 
-#: the two configurations of issue 3's "Done when": (class spec, norm, predicted exponent)
+#: the two reference settings whose fitted slope must lie within 0.05 of the prediction
+#: (report section "Slope checks against predicted exponents"): (class spec, norm, exponent)
 DONE_WHEN = ((("holder", 2, 1.0), 2, -0.5), (("monotone", 3), 4, -0.125))
 
 FULL = ReportConfig(classes=_HOLDER + _MONO)

@@ -7,8 +7,8 @@ targets never contain the marker, so there are 9 output classes (0..8).
 
 Two conventions are in use; both are supported and named explicitly.
 
-``"total"`` — total length ``S`` (HadamRNN, Foucault et al., ICLR 2025, official configs; see
-reference rnn.md §3)::
+``"total"`` — total length ``S`` (HadamRNN, Foucault et al., ICLR 2025, official configs,
+arXiv 2502.00047)::
 
     input   s_1 .. s_K   0 ... 0   9   0 ... 0        (S − 2K blanks, marker, K − 1 blanks)
     target  0 ......................   s_1 ... s_K    (first symbol due AT the marker step)

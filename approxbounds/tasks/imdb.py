@@ -7,7 +7,7 @@ int lists holding word frequency ranks (1 = most frequent word), ``y_*`` holds 0
 
 * 0 is padding, 1 marks the start of a review, 2 is out-of-vocabulary, and word rank ``r``
   becomes index ``r + index_from`` (``index_from = 3``);
-* indices ``>= num_words`` (vocabulary 10,000, reference rnn.md §1) become 2 (OOV);
+* indices ``>= num_words`` (vocabulary 10,000, as in the HadamRNN paper's IMDB setting) become 2 (OOV);
 * each review keeps its **last** ``maxlen = 500`` tokens and is left-padded with 0 to that
   length (Keras ``pad_sequences`` defaults ``padding="pre"``, ``truncating="pre"``).
 

@@ -1,6 +1,6 @@
 r"""Sequential and permuted MNIST (sMNIST, pMNIST): data loaders and the sequence view.
 
-Task (Le, Jaitly & Hinton 2015, arXiv 1504.00941; reference rnn.md §1/§3): the 28×28 image is
+Task (Le, Jaitly & Hinton 2015, arXiv 1504.00941; setting of the HadamRNN and QORNN papers): the 28×28 image is
 read one pixel per step, ``T = 784`` steps of a scalar input in ``[0, 1]`` (row-major for
 sMNIST; for pMNIST in the fixed order ``π = RandomState(92916).permutation(784)``, as the
 HadamRNN configs), and the class is predicted from the last step (many-to-one).

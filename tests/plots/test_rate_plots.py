@@ -90,3 +90,24 @@ def test_yarotsky_plot_has_curve_and_level_per_m():
     assert len(lines) == 6  # one curve and one horizontal level per m
     curve = lines[0].get_ydata()
     assert np.max(curve) == pytest.approx(0.0625, rel=1e-6)
+
+
+def test_mixed_axes_relabelled_and_coinciding_upper_bounds_merged():
+    from approxbounds.plots.rate_plots import MIXED_YLABEL, legend_outside
+
+    ax = plot_certified_bounds([_curve(2)])
+    assert ax.get_ylabel() == "certified lower bound on dist(F, G)"
+    W = np.logspace(2, 6, 5)
+    plot_rate_only(RateCurve("rate only [R]: x", W, W ** -0.5, -0.5), ax=ax)
+    assert ax.get_ylabel() == MIXED_YLABEL and "certified" not in ax.get_ylabel()
+    same = W ** -1.0
+    plot_upper_bounds([RateCurve("upper bound [R]: A", W, W ** -0.5, -0.5),
+                       RateCurve("upper bound [R]: B", W, same, -1.0),
+                       RateCurve("upper bound [R]: C", W, same.copy(), -1.0)], ax=ax)
+    lines = ax.get_lines()
+    assert len(lines) == 4          # certified, rate, A, merged B = C
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1].startswith("upper bound [R]: B") and labels[-1].endswith("= C")
+    assert labels[0].startswith("certified")
+    leg = legend_outside(ax)
+    assert leg.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1

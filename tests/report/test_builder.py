@@ -64,7 +64,7 @@ def test_bounds_rows(smoke_report):
 
 def test_markdown_content(smoke_report):
     md = (smoke_report[1] / "report.md").read_text()
-    for section in ("## 'Done when' criteria", "## Fitted slopes", "## Certified lower bounds",
+    for section in ("## Slope checks against predicted exponents", "## Fitted slopes", "## Certified lower bounds",
                     "## Numeric proof checks", "## Figures"):
         assert section in md
     assert "rate only" in md and "*[R]" in md and "no rate" in md

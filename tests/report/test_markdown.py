@@ -36,7 +36,18 @@ def test_no_certificate_cell_and_pass():
     md = render_markdown(_data(value=None))
     assert "no certificate" in md
     md = render_markdown(_data())
-    assert "1.00e-05 (L ✓)<br>*[R] 1.00e-02*" in md
+    assert "1.00e-05 (Thm L ✓)<br>*[R] 1.00e-02*" in md
+
+
+def test_theorem_names_and_settings_state_what_is_used():
+    data = _data()
+    data["bounds"][0]["theorem"] = "D"
+    data["settings"].update(n_W=25, slope_n=30, slope_depth=2, W_fit_min=1e5)
+    md = render_markdown(data)
+    assert "(Lemma D ✓)" in md and "Theorem D" not in md
+    assert "25 log-spaced target W" in md and "width family of 30 networks" in md
+    assert "depth-2" in md and "## Slope checks against predicted exponents" in md
+    assert "issue 3" not in md and "Done when" not in md
 
 
 def test_fmt_value():
