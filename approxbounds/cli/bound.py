@@ -71,6 +71,7 @@ def run(args) -> int:
     import json
 
     from approxbounds.lower import CertificateError, lower_bound
+    from approxbounds.lower.certificate import theorem_label
 
     F, G, norm, measure = _build(args)
     cert = lower_bound(F, G, norm=norm, measure=measure, tail=args.tail,
@@ -87,8 +88,12 @@ def run(args) -> int:
             out["verify_error"] = error
         print(json.dumps(out))
     else:
-        print(f"certified lower bound: {cert.value:.6g}   (Theorem {cert.theorem}, "
-              f"{cert.norm_label})")
+        how = theorem_label(cert.theorem)
+        if cert.transferred:
+            how += f" at {cert.certified_view().norm_label}, transferred by Lemma T to "
+        else:
+            how += ", "
+        print(f"certified lower bound: {cert.value:.6g}   ({how}{cert.norm_label})")
         print(f"verified at 50 digits: {'yes' if verified else 'NO: ' + str(error)}")
         print()
         print(cert.explain())

@@ -142,12 +142,15 @@ def log2_exceptional_fraction(N: int, D: int, log2_Pi: float) -> float:
 def corollary_r(cert) -> float | None:
     r"""Corollary R for a certificate, or ``None`` when it does not apply.
 
-    Applies to Theorem L certificates on Lebesgue measure (every cell of the grid is a code
+    Applies to direct (not Lemma-T-transferred) Theorem L certificates on Lebesgue measure (every cell of the grid is a code
     position) whose value is ``eps/4`` of their packing, and when
     :math:`2^{\log_2 M} - 2^{\log_2\Pi} \ge 1` (so a set of :math:`\Pi+1` members still meets
     the certificate's sample-size condition, docs/crosscheck.md §2).
     """
     if cert.theorem != "L" or str(cert.measure) != "Lebesgue":
+        return None
+    if getattr(cert, "transferred", False):
+        # obtained at another norm and carried over by Lemma T: claim nothing here
         return None
     ing = cert.ingredients
     pk = ing["packing"]["ingredients"]

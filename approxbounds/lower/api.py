@@ -12,10 +12,20 @@ others are listed in its ``alternatives``.
 * ``norm = "sup"``: Theorem S (sign families of bumps vs VCdim), Theorem C with sup-norm
   packings for finite ``G``, Lemma D for classes with a monotone step function against
   continuous networks.
+* Lemma T (norm monotonicity on a probability measure, docs/theory.md §7): every
+  certificate found at ``L^q(mu)`` for ``q`` in ``TRANSFER_NORMS = (1, 2, 4)`` with
+  ``q < p`` (every such ``q`` for the sup norm) is also a certificate at ``norm``; these
+  transferred certificates compete with the direct ones. All measures of
+  :mod:`approxbounds.classes.measures` are probability measures.
+
+The direct certificates of each ``(F, G, norm, measure, tail, construction, m_max, search)``
+are cached (LRU, :func:`clear_cache`, :func:`cache_info`), so that the transfer routes of a
+later call at a larger norm cost a dictionary look-up; callers always receive copies.
 """
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import mpmath
 
@@ -23,9 +33,17 @@ from .._validation import check_choice, check_real
 from .growth_model import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
-from .theorems import (lemma_D, theorem_C, theorem_L, theorem_L_condition, theorem_S)
+from .certificate import Certificate
+from .theorems import (TRANSFER_NORMS, _tree_copy, lemma_D, norm_transfer, theorem_C,
+                       theorem_L, theorem_L_condition, theorem_S)
 
-__all__ = ["lower_bound", "certificates", "NoCertificateError", "describe_network"]
+__all__ = ["lower_bound", "certificates", "NoCertificateError", "describe_network",
+           "clear_cache", "cache_info"]
+
+#: Largest number of cached ``(F, G, norm, ...)`` entries (least recently used dropped).
+CACHE_SIZE = 8192
+_CACHE: "OrderedDict[tuple, tuple]" = OrderedDict()
+_STATS = {"hits": 0, "misses": 0}
 
 
 class NoCertificateError(ValueError):
@@ -212,24 +230,79 @@ def _lemma_D(F, arch, notes):
                    network_class=describe_network(arch), value=min(value, 0.5), tag=tag,
                    witness=str(witness))
     if cert is None:
-        notes.append(f"Lemma D: activation {arch.activation.name!r} gives discontinuous "
-                     "networks")
+        notes.append(f"Lemma D (sup_norm_discontinuity(): distance >= 1/2 from every "
+                     f"continuous network) does not apply: activation "
+                     f"{arch.activation.name!r} gives discontinuous networks")
     return cert
 
 
-def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
-                 construction=None, m_max: int = M_MAX, search: bool = True):
-    """Every certificate found (unsorted) and the notes on routes that did not apply."""
+def _drop_discontinuity_advice(notes):
+    """Remove advice to use ``sup_norm_discontinuity()`` from the notes (when Lemma D does
+    not apply to the network class, that advice contradicts the Lemma D note)."""
+    out = []
+    for note in notes:
+        if note.startswith("Theorem S:") and "sup_norm_discontinuity" in note:
+            parts = [part for part in note.split("; ") if "sup_norm_discontinuity" not in part]
+            note = "; ".join(parts)
+        out.append(note)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget every cached set of direct certificates."""
+    _CACHE.clear()
+    _STATS.update(hits=0, misses=0)
+
+
+def cache_info() -> dict:
+    """``{"size", "max_size", "hits", "misses"}`` of the certificate cache."""
+    return {"size": len(_CACHE), "max_size": CACHE_SIZE, **_STATS}
+
+
+def _class_key(F):
+    to_dict = getattr(F, "to_dict", None)
+    if not callable(to_dict):
+        return None
+    try:
+        desc = to_dict()
+        key = (type(F).__name__, tuple(sorted(desc.items())))
+        hash(key)
+    except (TypeError, AttributeError):
+        return None
+    return key
+
+
+def _cache_key(F, arch, norm, measure, tail, construction, m_max, search):
+    fkey = _class_key(F)
+    if fkey is None:
+        return None
+    key = (fkey, arch, norm, measure, tail, construction, m_max, search)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _copy(cert) -> Certificate:
+    """An independent copy (nested ingredients copied; evaluators shared)."""
+    return Certificate(value=cert.value, theorem=cert.theorem, norm=cert.norm,
+                       measure=cert.measure, function_class=cert.function_class,
+                       network_class=cert.network_class,
+                       ingredients=_tree_copy(cert.ingredients), tags=dict(cert.tags),
+                       recompute=dict(cert.recompute))
+
+
+def _direct(F, arch, norm, measure, tail, construction, m_max, search):
+    """Direct certificates at ``norm`` and notes, cached; the returned objects are shared
+    with the cache and must be copied before they leave this module."""
+    key = _cache_key(F, arch, norm, measure, tail, construction, m_max, search)
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        _STATS["hits"] += 1
+        return _CACHE[key]
+    _STATS["misses"] += 1
     find = smallest_true if search else first_power_of_two
-    norm = _coerce_norm(norm)
-    check_choice("tail", tail, TAILS)
-    arch = _coerce_arch(G)
-    if isinstance(m_max, bool) or not isinstance(m_max, int) or m_max < 1:
-        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
-    if measure is not None and getattr(measure, "d", F.d) != F.d:
-        raise ValueError(f"measure dimension {measure.d} differs from the class dimension {F.d}")
-    if arch.d_in != F.d:
-        raise ValueError(f"G has input dimension {arch.d_in}, F lives on [0,1]^{F.d}")
     notes, certs = [], []
     if norm == "sup":
         c = _search_S(F, arch, m_max, notes, find)
@@ -238,6 +311,8 @@ def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
         d = _lemma_D(F, arch, notes)
         if d is not None:
             certs.append(d)
+        elif getattr(F, "sup_norm_discontinuity", None) is not None:
+            notes = _drop_discontinuity_advice(notes)
         for cons in _constructions(F, construction, "sup"):
             try:
                 c = _search_C(F, arch, "sup", None, cons, m_max, notes, find)
@@ -257,11 +332,68 @@ def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
     network = arch.to_dict()
     for c in certs:
         c.ingredients.setdefault("network", network)
+    result = (tuple(certs), tuple(notes))
+    if key is not None:
+        _CACHE[key] = result
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def _measure_desc(F, measure) -> dict:
+    if measure is None:
+        return {"name": "lebesgue", "d": F.d}
+    return dict(measure.to_dict())
+
+
+def _transferred(F, arch, norm, measure, tail, construction, m_max, search, notes):
+    """Lemma T candidates: direct certificates at ``q < norm`` carried over to ``norm``."""
+    out = []
+    desc = _measure_desc(F, measure)
+    for q in TRANSFER_NORMS:
+        if norm != "sup" and not q < norm:
+            continue
+        try:
+            inner, _ = _direct(F, arch, q, measure, tail, construction, m_max, search)
+        except ValueError as exc:  # e.g. a construction that does not exist at L^q
+            notes.append(f"Lemma T from L^{q:g}: {exc}")
+            continue
+        found = [c for c in inner if c.theorem in ("L", "C")]
+        if not found:
+            notes.append(f"Lemma T from L^{q:g}: no certificate at L^{q:g} either")
+        out.extend(norm_transfer(c, norm, desc) for c in found)
+    return out
+
+
+def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
+                 construction=None, m_max: int = M_MAX, search: bool = True,
+                 transfer: bool = False):
+    """Every certificate found (unsorted) and the notes on routes that did not apply.
+
+    By default only the direct routes at ``norm``; with ``transfer=True`` (what
+    :func:`lower_bound` uses) also those carried over from ``L^q``, ``q`` in
+    ``TRANSFER_NORMS`` below ``norm``, by Lemma T (after the direct ones).
+    """
+    norm = _coerce_norm(norm)
+    check_choice("tail", tail, TAILS)
+    arch = _coerce_arch(G)
+    if isinstance(m_max, bool) or not isinstance(m_max, int) or m_max < 1:
+        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
+    if not isinstance(transfer, bool):
+        raise TypeError("transfer must be a bool")
+    if measure is not None and getattr(measure, "d", F.d) != F.d:
+        raise ValueError(f"measure dimension {measure.d} differs from the class dimension {F.d}")
+    if arch.d_in != F.d:
+        raise ValueError(f"G has input dimension {arch.d_in}, F lives on [0,1]^{F.d}")
+    direct, direct_notes = _direct(F, arch, norm, measure, tail, construction, m_max, search)
+    certs, notes = [_copy(c) for c in direct], list(direct_notes)
+    if transfer:
+        certs += _transferred(F, arch, norm, measure, tail, construction, m_max, search, notes)
     return certs, notes
 
 
 def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool = True,
-                *, construction=None, m_max: int = M_MAX):
+                *, construction=None, m_max: int = M_MAX, transfer: bool = True):
     r"""Strongest certified lower bound on :math:`\sup_{f\in F}\inf_{g\in G}\|f-g\|`.
 
     Parameters
@@ -280,6 +412,12 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
         ``True``: search the packing scale for the best value per theorem and
         construction. ``False``: stop at the first admissible scale found by galloping
         (``m = 1, 2, 4, ...``; cheaper, weaker).
+    transfer : bool
+        Also consider certificates obtained at ``L^q(measure)``, ``q`` in ``{1, 2, 4}``
+        below ``norm`` (all three for ``"sup"``), carried over by Lemma T
+        (:math:`\|h\|_{L^q(\mu)} \le \|h\|_{L^p(\mu)} \le \|h\|_\infty` for a
+        probability measure :math:`\mu`). Such a certificate says so: its
+        ``certified_norm`` is ``q``, ``transferred`` is true, Lemma T is among its tags.
     construction : str, optional
         Restrict to one packing construction of ``F``.
     m_max : int
@@ -289,7 +427,7 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
     -------
     Certificate
         The largest certified value; ``alternatives`` holds every other applicable
-        certificate (strongest first).
+        certificate, direct or transferred (strongest first; on ties direct ones first).
 
     Raises
     ------
@@ -299,7 +437,7 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
     if not isinstance(search, bool):
         raise TypeError("search must be a bool")
     certs, notes = certificates(F, G, norm, measure, tail, construction=construction,
-                                m_max=m_max, search=search)
+                                m_max=m_max, search=search, transfer=transfer)
     if not certs:
         why = "; ".join(notes) or "no applicable theorem"
         raise NoCertificateError(f"no certified lower bound for this (F, G, norm): {why}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["Certificate", "CertificateError", "THEOREMS", "jsonable"]
+__all__ = ["Certificate", "CertificateError", "THEOREMS", "jsonable", "theorem_label"]
 
 #: Theorem keys and their one-line statements (docs/theory.md).
 THEOREMS = {
@@ -28,6 +28,15 @@ THEOREMS = {
     "D": "Lemma D: a monotone step function is >= 1/2 away in sup norm from every "
          "continuous function",
 }
+
+
+def theorem_label(key: str) -> str:
+    """Printed name of a theorem key: "Theorem L", "Theorem S", "Theorem C", "Lemma D"."""
+    return THEOREMS[key].split(":", 1)[0] if key in THEOREMS else f"Theorem {key}"
+
+
+#: Lemma T is not a theorem key of its own: a transferred certificate keeps the key of the
+#: chain it carries over (L or C) and records ``certified_norm`` and ``transfer``.
 
 
 class CertificateError(ValueError):
@@ -58,6 +67,16 @@ def jsonable(obj):
     return obj
 
 
+def _norm_label(norm, measure) -> str:
+    if norm == "sup":
+        return "sup norm"
+    try:
+        p = float(norm)
+    except (TypeError, ValueError):
+        return f"norm {norm!r}"
+    return f"L^{int(p) if p.is_integer() else p}({measure})"
+
+
 @dataclass
 class Certificate:
     """A certified lower bound ``sup_f inf_g ||f - g|| >= value``.
@@ -80,6 +99,15 @@ class Certificate:
         ``statement -> tag`` for every statement relied on; all in ``{"V", "P"}``.
     alternatives : list of Certificate
         The other applicable certificates (weaker or equal), strongest first.
+
+    Notes
+    -----
+    A certificate *transferred* by Lemma T (docs/theory.md §7) runs its L or C chain at
+    ``L^q(mu)`` and states it for ``norm = p >= q`` or the sup norm, using
+    ``||h||_{L^q(mu)} <= ||h||_{L^p(mu)} <= ||h||_sup`` for probability measures ``mu``.
+    Its ingredients then hold ``certified_norm = q`` and ``transfer`` (``from_norm``,
+    ``to_norm``, ``measure``, ``certified_measure``); see :attr:`transferred`,
+    :attr:`certified_norm` and :meth:`certified_view`.
     """
 
     value: float
@@ -121,13 +149,42 @@ class Certificate:
             verify_certificate(alt, dps=dps)
         return True
 
+    # ------------------------------------------------------------------ transfer
+    @property
+    def transferred(self) -> bool:
+        """``True`` when the chain was run at another norm ``q`` and carried over to
+        :attr:`norm` by Lemma T (norm monotonicity, docs/theory.md §7)."""
+        return "certified_norm" in self.ingredients or "transfer" in self.ingredients
+
+    @property
+    def certified_norm(self):
+        """The norm at which the chain of inequalities was checked (``q``; equal to
+        :attr:`norm` unless :attr:`transferred`)."""
+        return self.ingredients.get("certified_norm", self.norm)
+
+    def certified_view(self) -> "Certificate":
+        """The certificate as obtained before Lemma T: same chain, at :attr:`certified_norm`
+        and the measure recorded in ``ingredients["transfer"]``, without the transfer record
+        and the Lemma T tag (``self`` when not transferred). Ingredient values are shared."""
+        if not self.transferred:
+            return self
+        transfer = self.ingredients.get("transfer")
+        measure = transfer.get("certified_measure", self.measure) if isinstance(
+            transfer, dict) else self.measure
+        from .theorems import LEMMA_T_STATEMENT
+
+        ingredients = {k: v for k, v in self.ingredients.items()
+                       if k not in ("certified_norm", "transfer")}
+        tags = {k: v for k, v in self.tags.items() if k != LEMMA_T_STATEMENT}
+        return Certificate(value=self.value, theorem=self.theorem, norm=self.certified_norm,
+                           measure=measure, function_class=self.function_class,
+                           network_class=self.network_class, ingredients=ingredients,
+                           tags=tags, recompute=self.recompute)
+
     # ------------------------------------------------------------------ output
     @property
     def norm_label(self) -> str:
-        if self.norm == "sup":
-            return "sup norm"
-        p = float(self.norm)
-        return f"L^{int(p) if p.is_integer() else p}({self.measure})"
+        return _norm_label(self.norm, self.measure)
 
     def explain(self) -> str:
         """The chain of inequalities in words and numbers."""
@@ -137,8 +194,12 @@ class Certificate:
 
     def summary(self) -> str:
         """One line: value, theorem, norm."""
+        how = theorem_label(self.theorem)
+        if self.transferred:
+            view = self.certified_view()
+            how += f" at {view.norm_label}, transferred by Lemma T"
         return (f"dist({self.function_class}, {self.network_class}) in {self.norm_label} "
-                f">= {self.value:.6g}  [Theorem {self.theorem}]")
+                f">= {self.value:.6g}  [{how}]")
 
     def to_dict(self, *, alternatives: bool = True) -> dict:
         """JSON-serialisable dictionary (huge integers stay exact Python ints)."""

@@ -1,7 +1,7 @@
 """Plain-text explanation of a certificate's chain of inequalities (words and numbers)."""
 from __future__ import annotations
 
-from .certificate import THEOREMS
+from .certificate import THEOREMS, theorem_label
 
 __all__ = ["explain_certificate", "format_int"]
 
@@ -88,19 +88,54 @@ def _explain_D(c) -> list[str]:
     ]
 
 
+def _explain_transfer(c, view, step: int) -> list[str]:
+    tr = c.ingredients.get("transfer", {}) or {}
+    q = _g(c.certified_norm)
+    mu = tr.get("measure", {}) or {}
+    if c.norm == "sup":
+        ineq = (f"||h||_{{L^{q}(mu)}}^{q} = int |h|^{q} dmu <= (sup|h|)^{q} mu(X) = "
+                f"||h||_inf^{q}")
+        target = "sup norm"
+    else:
+        p = _g(c.norm)
+        ineq = (f"Hoelder with exponents p/q, p/(p-q) and mu(X) = 1 give "
+                f"||h||_{{L^{q}(mu)}} <= ||h||_{{L^{p}(mu)}}  (q = {q} <= p = {p})")
+        target = c.norm_label
+    return [
+        f"{step}. Norm transfer (Lemma T, tag P): the chain above was checked in "
+        f"{view.norm_label}. mu = {mu.get('name', '?')} (d={mu.get('d', '?')}) is a "
+        f"probability measure, so for every h: {ineq}. Applied to h = f - g and taking "
+        f"inf over g, sup over f: dist in {target} >= dist in {view.norm_label} >= "
+        f"{_g(c.value, 10)}.",
+    ]
+
+
 _EXPLAIN = {"L": _explain_L, "S": _explain_S, "C": _explain_C, "D": _explain_D}
 
 
+def _label(a) -> str:
+    if a.transferred:
+        return f"{a.norm_label}, obtained at {a.certified_view().norm_label} + Lemma T"
+    return a.norm_label
+
+
 def explain_certificate(cert) -> str:
-    """The chain of ``cert`` in words and numbers, followed by its tags and alternatives."""
+    """The chain of ``cert`` in words and numbers, followed by its tags and alternatives.
+
+    A transferred certificate (Lemma T) shows its chain at the norm ``q`` where it was
+    checked, then the transfer step to the requested norm.
+    """
     head = [cert.summary(), THEOREMS[cert.theorem] + "."]
-    body = _EXPLAIN[cert.theorem](cert)
+    view = cert.certified_view()
+    body = _EXPLAIN[cert.theorem](view)
+    if cert.transferred:
+        body += _explain_transfer(cert, view, len(body) + 1)
     tags = ["Statements relied on (all certified):"]
     tags += [f"  [{t}] {s}" for s, t in cert.tags.items()]
     alts = []
     if cert.alternatives:
         alts.append("Other applicable certificates:")
-        alts += [f"  Theorem {a.theorem}: {a.value:.6g} ({a.norm_label})"
+        alts += [f"  {theorem_label(a.theorem)}: {a.value:.6g} ({_label(a)})"
                  for a in cert.alternatives]
     return "\n".join(head + body + tags + alts)
 

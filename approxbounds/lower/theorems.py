@@ -23,12 +23,19 @@ Theorem C [P]. If ``F`` has ``M > |G|`` members pairwise ``>= eps`` apart in som
 
 Lemma D [P]. A monotone step function is at sup distance ``>= 1/2`` from every continuous
 function, so ``dist_inf(M_d, G) >= 1/2`` for continuous ``G``.
+
+Lemma T [P] (norm-monotonicity transfer, docs/theory.md §7). For a probability measure
+``mu`` and ``1 <= q <= p``: ``||h||_{L^q(mu)} <= ||h||_{L^p(mu)} <= ||h||_sup`` (Hölder's
+inequality with exponents ``p/q`` and ``p/(p-q)``; ``mu(X) = 1``), hence
+``dist_q(F, G) <= dist_p(F, G) <= dist_sup(F, G)``: a certificate at ``L^q(mu)`` is one at
+``L^p(mu)`` and in the sup norm.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from numbers import Integral
 
 from .._validation import check_choice, check_real
 from .certificate import Certificate
@@ -41,6 +48,10 @@ __all__ = [
     "theorem_S",
     "theorem_C",
     "lemma_D",
+    "norm_transfer",
+    "probability_measure_problem",
+    "LEMMA_T_STATEMENT",
+    "TRANSFER_NORMS",
     "threshold_count",
     "counting_margin",
     "TAIL_SOURCES",
@@ -55,6 +66,11 @@ THEOREM_L_STATEMENT = "Theorem L: L^p lower bound via clipping, sampling and thr
 THEOREM_S_STATEMENT = "Theorem S: sup-norm lower bound via sign families and VCdim"
 THEOREM_C_STATEMENT = "Theorem C: counting bound for finite classes"
 LEMMA_D_STATEMENT = "Lemma D: step functions vs continuous functions in sup norm"
+LEMMA_T_STATEMENT = ("Lemma T: norm monotonicity on a probability measure, "
+                     "||h||_{L^q(mu)} <= ||h||_{L^p(mu)} <= ||h||_sup for 1 <= q <= p")
+#: Norms ``q`` whose certificates ``lower_bound(norm=p)`` also transfers (those ``< p``;
+#: all of them for the sup norm).
+TRANSFER_NORMS = (1.0, 2.0, 4.0)
 #: Activations whose networks are continuous functions of the input.
 CONTINUOUS_ACTIVATIONS = ("relu", "leaky_relu", "identity")
 
@@ -342,3 +358,94 @@ def lemma_D(activation_name: str, *, function_class: str = "Monotone",
     return Certificate(value=float(value), theorem="D", norm="sup", measure="sup norm",
                        function_class=function_class, network_class=network_class,
                        ingredients=ingredients, tags=tags)
+
+
+def probability_measure_problem(desc) -> str | None:
+    """``None`` when the measure description ``desc`` (``Measure.to_dict()``) is a
+    probability measure on ``[0,1]^d``, else the reason it is not (or cannot be told).
+
+    * ``lebesgue``: ``lambda([0,1]^d) = 1`` for every integer ``d >= 1``;
+    * ``density_bounded``: a probability density ``>= kappa`` on the unit cube, which needs
+      ``0 < kappa <= 1`` (``kappa > 1`` would give total mass ``> 1``);
+    * ``empirical``: weights ``1/n`` on ``n >= 1`` points, total mass ``n * (1/n) = 1``
+      (checked in exact rational arithmetic).
+    """
+    if not isinstance(desc, dict) or "name" not in desc:
+        return f"the measure is not described (got {desc!r})"
+    name, d = desc.get("name"), desc.get("d")
+    if isinstance(d, bool) or not isinstance(d, Integral) or d < 1:
+        return f"measure dimension d must be an integer >= 1, got {d!r}"
+    if name == "lebesgue":
+        return None
+    if name == "density_bounded":
+        kappa = desc.get("kappa")
+        if isinstance(kappa, bool) or not isinstance(kappa, (int, float)):
+            return f"density bound kappa must be a number, got {kappa!r}"
+        if not 0.0 < float(kappa) <= 1.0:
+            return (f"a probability density on [0,1]^d cannot be >= kappa={kappa!r} "
+                    "everywhere (need 0 < kappa <= 1)")
+        return None
+    if name == "empirical":
+        n = desc.get("n")
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            return f"empirical measure needs n >= 1 points, got {n!r}"
+        if Fraction(1, int(n)) * int(n) != 1:  # pragma: no cover - exact arithmetic
+            return "empirical weights do not sum to 1"
+        return None
+    return f"measure {name!r} is not known to be a probability measure"
+
+
+def _tree_copy(obj):
+    if isinstance(obj, dict):
+        return {k: _tree_copy(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_tree_copy(v) for v in obj]
+    return obj
+
+
+def norm_transfer(inner, norm, measure_desc: dict):
+    """Lemma T: the certificate ``inner`` at ``L^q(mu)`` restated for ``L^p(mu)``
+    (``q <= p``) or the sup norm.
+
+    Parameters
+    ----------
+    inner : Certificate
+        Theorem L or C certificate at a finite norm ``q = inner.norm``.
+    norm : float or "sup"
+        Target norm ``p >= q`` or ``"sup"``.
+    measure_desc : dict
+        ``mu.to_dict()`` of the measure the inner certificate was obtained for; must be a
+        probability measure (:func:`probability_measure_problem`).
+
+    Returns
+    -------
+    Certificate
+        Same theorem, value and chain as ``inner``; ``norm`` is the target, the ingredient
+        ``certified_norm`` is ``q`` and ``transfer`` records the lemma's hypotheses.
+    """
+    if inner.theorem not in ("L", "C") or inner.norm == "sup":
+        raise ValueError(f"norm transfer needs a Theorem L or C certificate at a finite norm, "
+                         f"got Theorem {inner.theorem} at {inner.norm!r}")
+    if "certified_norm" in inner.ingredients:
+        raise ValueError("the certificate is already a transferred one")
+    q = check_real("certified norm q", inner.norm, low=1.0)
+    if norm != "sup":
+        p = check_real("norm", norm, low=1.0)
+        if not q <= p:
+            raise ValueError(f"norm transfer needs q <= p, got q={q:g} > p={p:g}")
+        norm = p
+    problem = probability_measure_problem(measure_desc)
+    if problem is not None:
+        raise ValueError(f"norm transfer needs a probability measure: {problem}")
+    ingredients = _tree_copy(inner.ingredients)
+    ingredients["certified_norm"] = q
+    ingredients["transfer"] = {
+        "lemma": "T", "from_norm": q, "to_norm": norm,
+        "certified_measure": inner.measure, "measure": dict(measure_desc),
+    }
+    tags = dict(inner.tags)
+    tags[LEMMA_T_STATEMENT] = "P"
+    return Certificate(value=inner.value, theorem=inner.theorem, norm=norm,
+                       measure="sup norm" if norm == "sup" else inner.measure,
+                       function_class=inner.function_class, network_class=inner.network_class,
+                       ingredients=ingredients, tags=tags, recompute=dict(inner.recompute))

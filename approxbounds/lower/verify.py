@@ -14,7 +14,11 @@ Steps per theorem (see ``docs/theory.md`` for the statements):
   counting ``2^{log2 M} >= 2^{log2 Pi} + 1``; ``value <= eps/4``;
 * S: ``N > VCdim`` bound (recomputed); ``value <= c``;
 * C: ``log2 M > log2 |G|`` (recomputed); ``value <= eps/2``;
-* D: continuous activation; ``value <= 1/2``; sup norm.
+* D: continuous activation; ``value <= 1/2``; sup norm;
+* transferred (Lemma T, ingredients ``certified_norm`` = q and ``transfer``): the theorem is
+  L or C; ``1 <= q <= p`` or ``p = sup``; the transfer records the same q and target norm;
+  the lemma is among the tags; the measure is a probability measure and the one the packing
+  was built for; then the whole chain above is re-run at ``L^q``.
 """
 from __future__ import annotations
 
@@ -298,8 +302,20 @@ def _verify_S(cert, dps):
         _fail("value", f"value {cert.value!r} exceeds the bump height c={ing['c']!r}")
 
 
+def _same_norm(a, b) -> bool:
+    if a == "sup" or b == "sup":
+        return a == b
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _verify_C(cert, dps):
     ing = cert.ingredients
+    if not _same_norm(_need(ing, "norm", "norm"), cert.norm):
+        _fail("norm", f"certificate norm {cert.norm!r} differs from the packing's norm "
+                      f"{ing['norm']!r}")
     eps_f = float(_need(ing, "eps", "packing separation"))
     log2_m = float(_need(ing, "log2_M", "packing size"))
     if not eps_f > 0:
@@ -339,6 +355,55 @@ def _verify_D(cert, dps):
 _VERIFIERS = {"L": _verify_L, "S": _verify_S, "C": _verify_C, "D": _verify_D}
 
 
+def _verify_transfer(cert, dps):
+    """Lemma T: check its hypotheses, then the inner chain at ``L^q``."""
+    from .theorems import LEMMA_T_STATEMENT, probability_measure_problem
+
+    step = "norm transfer"
+    ing = cert.ingredients
+    if cert.theorem not in ("L", "C"):
+        _fail(step, f"only Theorem L/C chains are transferred, got Theorem {cert.theorem}")
+    q_raw = _need(ing, "certified_norm", step)
+    tr = _need(ing, "transfer", step)
+    if not isinstance(tr, dict):
+        _fail(step, f"transfer record must be a dict, got {tr!r}")
+    if isinstance(q_raw, bool) or not isinstance(q_raw, (int, float)):
+        _fail(step, f"certified norm q must be a finite real >= 1, got {q_raw!r}")
+    q = mpmath.mpf(q_raw)
+    if not (mpmath.isfinite(q) and q >= 1):
+        _fail(step, f"certified norm q must be a finite real >= 1, got {q_raw!r}")
+    if not _same_norm(tr.get("from_norm"), q_raw) or not _same_norm(tr.get("to_norm"),
+                                                                       cert.norm):
+        _fail(step, f"transfer record L^{tr.get('from_norm')!r} -> {tr.get('to_norm')!r} does "
+                    f"not match certified_norm={q_raw!r}, norm={cert.norm!r}")
+    if cert.norm != "sup":
+        try:
+            p = mpmath.mpf(cert.norm)
+        except (TypeError, ValueError):
+            _fail(step, f"target norm must be a real p >= 1 or 'sup', got {cert.norm!r}")
+        if not q <= p:
+            _fail(step, f"norm monotonicity needs q <= p, got q={q_raw!r} > p={cert.norm!r}")
+    elif cert.measure != "sup norm":
+        _fail(step, f"a sup-norm certificate must say measure 'sup norm', got {cert.measure!r}")
+    if cert.tags.get(LEMMA_T_STATEMENT) not in ("V", "P"):
+        _fail("tags", "a transferred certificate must list Lemma T among its statements")
+    desc = tr.get("measure")
+    problem = probability_measure_problem(desc)
+    if problem is not None:
+        _fail("probability measure", problem)
+    pk_measure = ((ing.get("packing", {}) or {}).get("ingredients", {}) or {}).get("measure")
+    if isinstance(pk_measure, dict):
+        for key in ("name", "d", "kappa", "n"):
+            if pk_measure.get(key) != desc.get(key):
+                _fail("probability measure", f"the packing was built for {pk_measure!r}, the "
+                                             f"transfer claims {desc!r}")
+    if cert.norm != "sup" and tr.get("certified_measure") != cert.measure:
+        _fail("probability measure", f"L^q certificate for measure "
+                                     f"{tr.get('certified_measure')!r} transferred to "
+                                     f"L^p({cert.measure})")
+    _VERIFIERS[cert.theorem](cert.certified_view(), dps)
+
+
 def verify_certificate(cert, dps: int = 50) -> bool:
     """Recompute ``cert``'s chain at ``dps`` digits; raise ``CertificateError`` if a step
     fails, return ``True`` otherwise."""
@@ -348,5 +413,8 @@ def verify_certificate(cert, dps: int = 50) -> bool:
         _fail("theorem", f"unknown theorem {cert.theorem!r}")
     _common(cert)
     with mpmath.workdps(dps):
-        _VERIFIERS[cert.theorem](cert, dps)
+        if cert.transferred:
+            _verify_transfer(cert, dps)
+        else:
+            _VERIFIERS[cert.theorem](cert, dps)
     return True

@@ -74,3 +74,16 @@ def test_cli_subprocess_json():
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["verified"] is True and d["value"] > 0
+
+
+def test_transferred_certificate_and_lemma_names_are_printed(capsys):
+    """The human output says when Lemma T carried a bound over, and calls D a lemma."""
+    from approxbounds.cli import main
+
+    assert main(["bound", "monotone", "--d", "2", "--norm", "sup", "--arch", "2,3,1",
+                 "--activation", "hard_threshold"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "transferred by Lemma T to sup" in first
+    assert main(["bound", "monotone", "--d", "2", "--norm", "sup", "--arch", "2,3,1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "(Lemma D, sup norm)" in first and "Theorem D" not in first

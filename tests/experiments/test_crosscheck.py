@@ -226,3 +226,12 @@ def test_plot(small_result):
     assert len(ax.get_xticks()) == len(small_result.members)
     ax2 = plot_crosscheck(small_result.to_dict())
     assert ax2 is not ax
+
+
+def test_corollary_r_claims_nothing_for_transferred_certificates():
+    from approxbounds import Architecture, Holder, lower_bound
+    from approxbounds.experiments.crosscheck import corollary_r
+
+    cert = lower_bound(Holder(1, 2.0), Architecture.parse("1,33,1"), norm=8)
+    assert cert.transferred
+    assert corollary_r(cert) is None

@@ -71,9 +71,15 @@ def test_sup_norm_holder_uses_theorem_S():
 def test_monotone_sup_norm_half_for_relu_and_none_for_hard_threshold():
     cert = lower_bound(Monotone(3), Architecture.parse("3,10x3,1"), norm="sup")
     assert cert.theorem == "D" and cert.value == 0.5 and cert.verify()
-    with pytest.raises(NoCertificateError, match="Lemma D"):
-        lower_bound(Monotone(3), Architecture.parse("3,10x3,1", activation="hard_threshold"),
-                    norm="sup")
+    hard = Architecture.parse("3,10x3,1", activation="hard_threshold")
+    # without Lemma T no sup-norm route applies; the message must not recommend Lemma D
+    with pytest.raises(NoCertificateError, match="Lemma D") as info:
+        lower_bound(Monotone(3), hard, norm="sup", transfer=False)
+    msg = str(info.value)
+    assert "does not apply" in msg and "use sup_norm_discontinuity" not in msg
+    # with Lemma T an L^q certificate carries over to the sup norm
+    cert = lower_bound(Monotone(3), hard, norm="sup")
+    assert cert.transferred and cert.theorem == "L" and cert.norm == "sup" and cert.verify()
 
 
 def test_monotone_Lp_both_constructions_reported():
@@ -134,8 +140,12 @@ def test_huge_network_and_tiny_scale_no_overflow():
     c1 = lower_bound(Holder(1, 3.0), G1, norm=4)
     assert math.isfinite(c1.value) and 0 < c1.value < 1e-10 and c1.verify()
     # beyond the search range: an honest refusal, not an overflow
+    big = Architecture.mlp(1, [10**5] * 3)
     with pytest.raises(NoCertificateError, match="hypotheses fail"):
-        lower_bound(Holder(1, 3.0), Architecture.mlp(1, [10**5] * 3), norm=4)
+        lower_bound(Holder(1, 3.0), big, norm=4, transfer=False)
+    # at L^4 the search range is exceeded, but a smaller q still certifies (Lemma T)
+    c2 = lower_bound(Holder(1, 3.0), big, norm=4)
+    assert c2.transferred and c2.certified_norm < 4 and c2.verify()
 
 
 def test_condition_at_separation_1e_minus_300():
@@ -184,3 +194,85 @@ def test_tampered_end_to_end_certificate_fails():
     cert.ingredients["N"] = (n // 2) * (K - 1)  # consistent N: the union bound must catch it
     with pytest.raises(CertificateError, match="union bound"):
         cert.verify()
+
+
+# ---------------------------------------------------------------- Lemma T (norm transfer)
+OBSERVED = (Holder(1, 2), "1,33,1")
+
+
+def test_observed_example_is_non_decreasing_in_p():
+    F, G = OBSERVED
+    direct = {p: lower_bound(F, G, norm=p, transfer=False).value for p in (1, 2, 4, 8)}
+    # the direct routes alone decrease in p (the reported problem) ...
+    assert direct[2] > direct[4] > direct[8]
+    vals = {p: lower_bound(F, G, norm=p) for p in (1, 2, 4, 8, "sup")}
+    seq = [vals[p].value for p in (1, 2, 4, 8)]
+    assert all(a <= b for a, b in zip(seq, seq[1:]))
+    assert all(vals["sup"].value >= vals[q].value for q in (1, 2, 4))
+    # ... and the transferred value is the best direct value at q in {1, 2, 4} below p
+    for p in (4, 8):
+        best = max([direct[p]] + [direct[q] for q in (1, 2, 4) if q < p])
+        assert vals[p].value == best
+    assert vals[8].transferred and vals[8].certified_norm == 2.0 and vals[8].norm == 8.0
+    assert not vals[2].transferred  # p = 2: only q = 1 below, which is weaker here
+    for c in vals.values():
+        assert c.verify(dps=50)
+
+
+def test_transfer_candidates_are_all_listed():
+    F, G = OBSERVED
+    cert = lower_bound(F, G, norm=8)
+    everything = _all(cert)
+    from_q = sorted({c.certified_norm for c in everything if c.transferred})
+    assert from_q == [1.0, 2.0, 4.0]
+    assert any(not c.transferred and c.norm == 8.0 for c in everything)
+    assert all(c.norm == 8.0 for c in everything)
+    assert all(cert.value >= a.value for a in cert.alternatives)
+    sup = lower_bound(F, G, norm="sup")
+    assert {c.certified_norm for c in _all(sup) if c.transferred} == {1.0, 2.0, 4.0}
+    assert all(c.norm == "sup" and c.measure == "sup norm" for c in _all(sup))
+
+
+def test_hard_threshold_monotone_sup_now_certified():
+    G = Architecture.parse("2,3,1", activation="hard_threshold")
+    at2 = lower_bound(Monotone(2), G, norm=2)
+    cert = lower_bound(Monotone(2), G, norm="sup")
+    assert cert.transferred and cert.norm == "sup" and cert.theorem == "L"
+    assert cert.value >= at2.value > 1e-3
+    assert cert.verify(dps=50)
+    assert "Lemma T" in cert.explain() and "transferred by Lemma T" in cert.summary()
+
+
+def test_transfer_keeps_the_measure():
+    F, G = OBSERVED
+    mu = DensityBounded(1, 0.5)
+    cert = lower_bound(F, G, norm=8, measure=mu)
+    assert cert.transferred and "density_bounded" in cert.measure
+    assert cert.ingredients["transfer"]["measure"] == mu.to_dict()
+    assert cert.ingredients["packing"]["ingredients"]["measure"]["kappa"] == 0.5
+    assert cert.verify()
+    assert cert.value < lower_bound(F, G, norm=8).value  # kappa^(1/q) < 1 costs
+
+
+def test_cache_hits_and_returned_copies_are_independent():
+    from approxbounds.lower.api import cache_info, clear_cache
+
+    F, G = OBSERVED
+    clear_cache()
+    first = lower_bound(F, G, norm=2)
+    assert cache_info()["misses"] == 2 and cache_info()["hits"] == 0  # L^2 and L^1
+    lower_bound(F, G, norm=4)
+    info = cache_info()
+    assert info["misses"] == 3 and info["hits"] == 2  # L^1, L^2 reused
+    first.ingredients["eps"] = 1.0
+    first.ingredients["packing"]["m"] = 1
+    again = lower_bound(F, G, norm=2)
+    assert again.ingredients["eps"] != 1.0 and again.ingredients["packing"]["m"] != 1
+    assert again.verify()
+    clear_cache()
+    assert cache_info()["size"] == 0
+
+
+def test_transfer_argument_is_validated():
+    with pytest.raises(TypeError, match="transfer"):
+        lower_bound(*OBSERVED, norm=4, transfer=1)

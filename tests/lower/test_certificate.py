@@ -70,13 +70,38 @@ def test_error_names_the_step():
 
 
 def test_explain_and_summary_for_every_theorem():
+    from approxbounds.lower.certificate import theorem_label
+
     certs = [lower_bound(Holder(2, 1.0), "2,35x9,1", norm=2),
              lower_bound(Holder(2, 1.0), "2,35x9,1", norm="sup"),
              lower_bound(Holder(2, 1.0), Architecture.parse("2,10x2,1", bits=2, quantize="all")),
              lower_bound(Monotone(2), "2,10,1", norm="sup")]
     for c in certs:
         text = c.explain()
-        assert f"Theorem {c.theorem}" in text and "Statements relied on" in text
+        assert theorem_label(c.theorem) in text and "Statements relied on" in text
         assert all(f"[{t}]" in text for t in c.tags.values())
         assert c.summary().startswith("dist(")
     assert "Other applicable certificates" in certs[2].explain()
+    assert theorem_label("D") == "Lemma D" and "Lemma D" in certs[3].summary()
+
+
+@pytest.mark.parametrize("F,G,norm", [
+    (Holder(1, 2), "1,33,1", 8),
+    (Monotone(2), Architecture.parse("2,3,1", activation="hard_threshold"), "sup"),
+])
+def test_transferred_roundtrip_and_explain(F, G, norm):
+    cert = lower_bound(F, G, norm=norm)
+    assert cert.transferred and cert.certified_norm < 8
+    back = _roundtrip(cert)
+    assert back.transferred and back.certified_norm == cert.certified_norm
+    assert back.norm == cert.norm and back.to_dict() == cert.to_dict()
+    assert back.verify(dps=50)
+    assert sum(a.transferred for a in back.alternatives) == sum(
+        a.transferred for a in cert.alternatives)
+    text = cert.explain()
+    q = f"L^{cert.certified_norm:g}"
+    assert f"Norm transfer (Lemma T" in text and f"checked in {q}(" in text
+    assert "[P] Lemma T" in text
+    view = cert.certified_view()
+    assert view.norm == cert.certified_norm and not view.transferred and view.verify()
+    assert view.value == cert.value and view.theorem == cert.theorem

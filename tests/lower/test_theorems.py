@@ -175,3 +175,74 @@ def test_to_dict_is_json_and_explain_mentions_numbers():
     assert d["theorem"] == "L" and d["ingredients"]["n"] == cert.ingredients["n"]
     text = cert.explain()
     assert "Theorem L" in text and "K = ceil(4B/eps)" in text and f"{cert.value:.6g}" in text
+
+
+# ---------------------------------------------------------------- Lemma T (norm transfer)
+def _norm_mp(values, weights, q):
+    if q == "sup":
+        return max(abs(v) for v in values)
+    q = mpmath.mpf(q)
+    return mpmath.power(mpmath.fsum(w * abs(v) ** q for v, w in zip(values, weights)), 1 / q)
+
+
+def test_lemma_T_numerically_on_random_probability_measures():
+    import random
+
+    rng = random.Random(7)
+    with mpmath.workdps(50):
+        for trial in range(200):
+            n = rng.randint(1, 30)
+            raw = [mpmath.mpf(rng.random()) + mpmath.mpf("1e-3") for _ in range(n)]
+            total = mpmath.fsum(raw)
+            weights = [r / total for r in raw]  # a probability vector
+            values = [mpmath.mpf(rng.uniform(-1, 1)) ** rng.choice([1, 3, 7]) for _ in range(n)]
+            norms = [_norm_mp(values, weights, q) for q in (1, 1.5, 2, 4, 8, 33.3)]
+            norms.append(_norm_mp(values, weights, "sup"))
+            for a, b in zip(norms, norms[1:]):
+                assert a <= b * (1 + mpmath.mpf("1e-40"))
+    # the probability hypothesis is needed: mass 2, h = 1 gives ||h||_1 = 2 > sqrt(2)
+    assert _norm_mp([1, 1], [1, 1], 1) > _norm_mp([1, 1], [1, 1], 2)
+
+
+def test_probability_measure_problem():
+    from approxbounds.classes import DensityBounded, Empirical, Lebesgue
+    from approxbounds.lower.theorems import probability_measure_problem
+
+    for mu in (Lebesgue(2), DensityBounded(3, 0.25), DensityBounded(1, 1.0),
+               Empirical([[0.1], [0.5], [0.5]])):
+        assert probability_measure_problem(mu.to_dict()) is None
+    for bad in ({"name": "density_bounded", "d": 1, "kappa": 1.5},
+                {"name": "density_bounded", "d": 1, "kappa": 0.0},
+                {"name": "empirical", "d": 1, "n": 0}, {"name": "lebesgue", "d": 0},
+                {"name": "counting", "d": 1}, {"d": 1}, "lebesgue", None):
+        assert isinstance(probability_measure_problem(bad), str)
+
+
+def _inner_L():
+    model = growth_model(Architecture.parse("2,35x9,1"))
+    m = smallest_true(lambda m: theorem_L(holder_packing(m), a=0, B=0.5, p=2,
+                                          growth=model.bound) is not None, 1, 10**9)
+    return theorem_L(holder_packing(m), a=0, B=0.5, p=2, growth=model.bound)
+
+
+def test_norm_transfer_records_and_refuses():
+    from approxbounds.lower.theorems import LEMMA_T_STATEMENT, norm_transfer
+
+    inner = _inner_L()
+    leb = {"name": "lebesgue", "d": 2}
+    for target in (2.0, 3.0, 8.0, "sup"):
+        t = norm_transfer(inner, target, leb)
+        assert t.value == inner.value and t.theorem == "L" and t.norm == target
+        assert t.certified_norm == 2.0 and t.transferred and t.tags[LEMMA_T_STATEMENT] == "P"
+        assert t.ingredients["transfer"]["from_norm"] == 2.0
+        assert t.measure == ("sup norm" if target == "sup" else inner.measure)
+        assert "certified_norm" not in inner.ingredients  # inner untouched
+    with pytest.raises(ValueError, match="q <= p"):
+        norm_transfer(inner, 1.5, leb)
+    with pytest.raises(ValueError, match="probability measure"):
+        norm_transfer(inner, 4.0, {"name": "density_bounded", "d": 2, "kappa": 3.0})
+    with pytest.raises(ValueError, match="already"):
+        norm_transfer(norm_transfer(inner, 4.0, leb), 8.0, leb)
+    s_like = SimpleNamespace(theorem="S", norm="sup", ingredients={})
+    with pytest.raises(ValueError, match="Theorem L or C"):
+        norm_transfer(s_like, "sup", leb)

@@ -122,3 +122,127 @@ def test_lemma_D_cross_checks_network_and_class():
     bad = lemma_D("relu", function_class="Holder(d=2, alpha=1)")
     with pytest.raises(CertificateError, match="witness"):
         bad.verify()
+
+
+# ---------------------------------------------------------------- Lemma T (norm transfer)
+@pytest.fixture(scope="module")
+def cert_T():
+    c = lower_bound(Holder(1, 2), "1,33,1", norm=8)
+    assert c.transferred and c.certified_norm == 2.0
+    return c
+
+
+@pytest.fixture(scope="module")
+def cert_T_sup():
+    c = lower_bound(Monotone(2), Architecture.parse("2,3,1", activation="hard_threshold"),
+                    norm="sup")
+    assert c.transferred
+    return c
+
+
+def _copy(cert, mode):
+    return _live(cert) if mode == "live" else _json(cert)
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_verifies_live_and_after_json(cert_T, cert_T_sup, mode):
+    assert _copy(cert_T, mode).verify(dps=50)
+    assert _copy(cert_T_sup, mode).verify(dps=60)
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_q_above_p_fails(cert_T, mode):
+    c = _copy(cert_T, mode)
+    # claim the L^2 chain for L^1 (q = 2 > p = 1): consistent record, wrong direction
+    c.norm = 1.0
+    c.ingredients["transfer"]["to_norm"] = 1.0
+    with pytest.raises(CertificateError, match="norm transfer.*q <= p"):
+        c.verify()
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_certified_norm_above_p_fails(cert_T, mode):
+    c = _copy(cert_T, mode)
+    for key in ("certified_norm", "p"):
+        c.ingredients[key] = 16.0
+    c.ingredients["transfer"]["from_norm"] = 16.0
+    with pytest.raises(CertificateError, match="q <= p"):
+        c.verify()
+    c2 = _copy(cert_T, mode)
+    c2.ingredients["certified_norm"] = 4.0  # record and chain disagree
+    with pytest.raises(CertificateError, match="norm transfer"):
+        c2.verify()
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_sup_to_finite_below_q_fails(cert_T_sup, mode):
+    c = _copy(cert_T_sup, mode)
+    q = c.certified_norm
+    assert q > 1
+    c.norm = q / 2
+    c.measure = c.ingredients["transfer"]["certified_measure"]
+    c.ingredients["transfer"]["to_norm"] = c.norm
+    with pytest.raises(CertificateError, match="q <= p"):
+        c.verify()
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_needs_lemma_tag(cert_T, mode):
+    from approxbounds.lower.theorems import LEMMA_T_STATEMENT
+
+    c = _copy(cert_T, mode)
+    del c.tags[LEMMA_T_STATEMENT]
+    with pytest.raises(CertificateError, match="tags"):
+        c.verify()
+
+
+@pytest.mark.parametrize("desc", [
+    {"name": "density_bounded", "d": 1, "kappa": 2.0},  # mass > 1
+    {"name": "counting", "d": 1},  # not a probability measure
+    {"name": "empirical", "d": 1, "n": 0},
+    {"name": "density_bounded", "d": 1, "kappa": 0.5},  # probability, but not the packing's
+    None,
+])
+def test_transfer_needs_the_probability_measure_of_the_packing(cert_T, desc):
+    c = _copy(cert_T, "live")
+    c.ingredients["transfer"]["measure"] = desc
+    with pytest.raises(CertificateError, match="probability measure"):
+        c.verify()
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_stripping_the_transfer_record_fails(cert_T, mode):
+    c = _copy(cert_T, mode)
+    del c.ingredients["certified_norm"], c.ingredients["transfer"]
+    with pytest.raises(CertificateError, match="norm"):
+        c.verify()
+
+
+def test_stripped_transferred_theorem_C_fails():
+    G = Architecture.parse("2,10x2,1", bits=2, quantize="all")
+    cert = lower_bound(Holder(2, 1.0), G, norm=4)
+    tc = [a for a in [cert, *cert.alternatives] if a.transferred and a.theorem == "C"]
+    assert tc and all(a.verify() for a in tc)
+    c = _live(tc[0])
+    del c.ingredients["certified_norm"], c.ingredients["transfer"]
+    with pytest.raises(CertificateError, match="norm"):
+        c.verify()
+
+
+@pytest.mark.parametrize("mode", ["live", "json"])
+def test_transfer_inner_chain_is_rechecked_at_q(cert_T, mode):
+    c = _copy(cert_T, mode)
+    c.value = c.value * 1.01  # above eps_q / 4
+    with pytest.raises(CertificateError, match="value"):
+        c.verify()
+    c2 = _copy(cert_T, mode)
+    c2.ingredients["eps"] *= 1.5
+    with pytest.raises(CertificateError):
+        c2.verify()
+
+
+def test_transfer_of_a_sup_norm_theorem_is_refused(cert_T):
+    c = _live(cert_T)
+    c.theorem = "S"
+    with pytest.raises(CertificateError, match="norm transfer"):
+        c.verify()
