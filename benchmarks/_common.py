@@ -45,24 +45,6 @@ def import_torch(n: int = 1):
     return torch
 
 
-def time_median(fn: Callable[[], object], *, repeats: int = 7, warmup: int = 2,
-                inner: int = 1) -> tuple[float, list[float]]:
-    """Median wall-clock seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs.
-
-    Each timed sample runs ``fn`` ``inner`` times and divides, to smooth very short calls.
-    Returns ``(median, samples)``.
-    """
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner)
-    return statistics.median(samples), samples
-
-
 def time_interleaved(fns: dict[str, Callable[[], object]], *, repeats: int = 7,
                      warmup: int = 2, cpu: bool = False):
     """Median seconds per function, with the candidates interleaved round-robin.

@@ -371,20 +371,15 @@ def _model_report(model, params) -> dict:
     return rep
 
 
-def _config_difference(found: dict, expected: dict) -> str | None:
-    for k in sorted(set(found) | set(expected)):
-        if k in _RESUMABLE_DIFFERENCES:
-            continue
-        if found.get(k, "<missing>") != expected.get(k, "<missing>"):
-            return f"{k}: run directory has {found.get(k, '<missing>')!r}, requested {expected.get(k, '<missing>')!r}"
-    return None
+def _nested_difference(found, expected, where: str = "") -> str | None:
+    """First difference between two JSON values, naming its path (``None`` when equal).
 
-
-def _nested_difference(found, expected, where: str) -> str | None:
-    """First difference between two JSON values, naming its path (``None`` when equal)."""
+    ``where`` prefixes the path (``"task_info"`` gives ``task_info.data``; ``""`` gives ``data``).
+    """
     if isinstance(found, dict) and isinstance(expected, dict):
         for k in sorted(set(found) | set(expected), key=str):
-            diff = _nested_difference(found.get(k, "<missing>"), expected.get(k, "<missing>"), f"{where}.{k}")
+            diff = _nested_difference(found.get(k, "<missing>"), expected.get(k, "<missing>"),
+                                      f"{where}.{k}" if where else str(k))
             if diff:
                 return diff
         return None
@@ -476,7 +471,8 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
             stored = read_json(cfg_path)
             if not isinstance(stored, dict) or stored.get("format") != _FORMAT:
                 raise ValueError(f"{str(cfg_path)!r} is not an approxbounds train-run config")
-            diff = _config_difference(stored.get("config", {}), requested["config"])
+            same = dict.fromkeys(_RESUMABLE_DIFFERENCES)    # these keys may differ: blank them on both sides
+            diff = _nested_difference({**stored.get("config", {}), **same}, {**requested["config"], **same})
             if diff:
                 raise ValueError(f"cannot resume {str(out)!r}: its configuration differs ({diff})")
             if stored.get("model_config") != requested["model_config"]:
@@ -513,7 +509,7 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
     data = setup.train_data
     if _data_hook is not None:
         data = _data_hook(data)
-    eval_every = cfg.eval_every if cfg.eval_every else 0
+    eval_every = cfg.eval_every
     with single_blas_thread():
         result = fit(model, None, None, data, opt, steps=cfg.steps, batch_size=cfg.batch, seed=cfg.seed,
                      eval_every=eval_every, eval_fn=eval_fn if eval_every else None,

@@ -14,7 +14,7 @@ from approxbounds._validation import check_int
 from approxbounds.nn.losses import get_loss
 from approxbounds.nn.optim import GradientTransformation
 
-__all__ = ["TrainingGlue", "check_embedding_pair"]
+__all__ = ["TrainingGlue", "check_embedding_pair", "check_param_tree"]
 
 
 def check_embedding_pair(embedding) -> tuple[int, int]:
@@ -25,6 +25,28 @@ def check_embedding_pair(embedding) -> tuple[int, int]:
     vocab = check_int("embedding vocab", embedding[0], minimum=1)
     dim = check_int("embedding dim", embedding[1], minimum=1)
     return vocab, dim
+
+
+def check_param_tree(params, shapes: dict, ref: str) -> np.dtype:
+    """Check a flat parameter dict against ``shapes`` ``{name: shape}`` and return its dtype.
+
+    ``params`` must hold exactly the keys of ``shapes``, numpy arrays of those shapes, all
+    in the float dtype (float32 or float64) of ``params[ref]``.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+    if params.keys() != shapes.keys():
+        raise ValueError(f"params must have keys {sorted(shapes)}, got {sorted(params)}")
+    dt = np.asarray(params[ref]).dtype
+    for k, shp in shapes.items():
+        a = params[k]
+        if not isinstance(a, np.ndarray) or a.shape != tuple(shp):
+            raise ValueError(f"params[{k!r}] must be an array of shape {tuple(shp)}, got "
+                             f"{getattr(a, 'shape', type(a).__name__)}")
+        if a.dtype != dt or dt not in (np.float32, np.float64):
+            raise ValueError(f"params[{k!r}] has dtype {a.dtype}; all parameters must share one float dtype "
+                             f"(params[{ref!r}] has {dt})")
+    return dt
 
 
 class TrainingGlue:

@@ -67,7 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
-from approxbounds.models._base import TrainingGlue, check_embedding_pair
+from approxbounds.models._base import TrainingGlue, check_embedding_pair, check_param_tree
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.hadamard import block_fwht, check_power_of_two, fwht, kron_factors, sylvester
 from approxbounds.nn.quantizers import KBit
@@ -202,21 +202,7 @@ class HadamRNN(TrainingGlue, Layer):
         return s
 
     def _check_params(self, params) -> np.dtype:
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-        shapes = self._shapes()
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have keys {sorted(shapes)}, got {sorted(params)}")
-        dt = np.asarray(params["u"]).dtype
-        for k, shp in shapes.items():
-            a = params[k]
-            if not isinstance(a, np.ndarray) or a.shape != tuple(shp):
-                raise ValueError(f"params[{k!r}] must be an array of shape {tuple(shp)}, got "
-                                 f"{getattr(a, 'shape', type(a).__name__)}")
-            if a.dtype != dt or dt not in (np.float32, np.float64):
-                raise ValueError(f"params[{k!r}] has dtype {a.dtype}; all parameters must share one float dtype "
-                                 f"(params['u'] has {dt})")
-        return dt
+        return check_param_tree(params, self._shapes(), "u")
 
     # ------------------------------------------------------------------ weights
     def signs(self, params) -> np.ndarray:

@@ -58,7 +58,7 @@ import math
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
-from approxbounds.models._base import TrainingGlue, check_embedding_pair
+from approxbounds.models._base import TrainingGlue, check_embedding_pair, check_param_tree
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.optim import chain, project
 from approxbounds.nn.orthogonal import (
@@ -119,22 +119,8 @@ class SequenceModel(TrainingGlue, Layer):
         raise NotImplementedError
 
     def _check_params(self, params) -> None:
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-        need = set(self.param_names())
-        if set(params) != need:
-            raise ValueError(f"params keys {sorted(params)} differ from this model's {sorted(need)}")
-        shapes = self.param_shapes()
-        dt = np.asarray(params["V"]).dtype
-        for k in need:
-            a = params[k]
-            shape = tuple(shapes["W" if k == "A" else k])
-            if not isinstance(a, np.ndarray) or a.shape != shape:
-                raise ValueError(f"params[{k!r}] must be an array of shape {shape}, got "
-                                 f"{getattr(a, 'shape', type(a).__name__)}")
-            if a.dtype != dt or dt not in (np.float32, np.float64):
-                raise ValueError(f"params[{k!r}] has dtype {a.dtype}; all parameters must share one "
-                                 f"float dtype (params['V'] has {dt})")
+        shapes = self.param_shapes()     # a Cayley model's "A" has the shape of the "W" it makes
+        check_param_tree(params, {k: shapes["W" if k == "A" else k] for k in self.param_names()}, "V")
 
     def core_param_names(self) -> list:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -199,8 +199,9 @@ def copy_metrics(logits: np.ndarray, targets: np.ndarray, recall_start: int) -> 
     if t.shape != z.shape[:2]:
         raise ValueError(f"targets must have shape {z.shape[:2]}, got {t.shape}")
     recall_start = check_int("recall_start", recall_start, minimum=0, maximum=z.shape[1] - 1)
-    m = z.max(axis=-1, keepdims=True)
-    ls = z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+    from approxbounds.nn.losses import log_softmax   # the training loss's own log-softmax
+
+    ls = log_softmax(z)
     nll = -np.take_along_axis(ls, t[..., None], axis=-1)[..., 0]
     pred = z.argmax(axis=-1)
     hit = pred == t

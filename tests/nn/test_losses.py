@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from approxbounds.nn.gradcheck import check_loss_gradient
-from approxbounds.nn.losses import (LOSS_NAMES, bce_with_logits, get_loss, lp_error, lp_error_pow, mse,
+from approxbounds.nn.losses import (LOSS_NAMES, bce_with_logits, get_loss, log_softmax, lp_error, lp_error_pow, mse,
                                     softmax_cross_entropy)
 
 
@@ -192,3 +192,18 @@ def test_cross_entropy_and_bce_match_torch(rng):
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+
+@pytest.mark.parametrize("shape", [(4, 1), (3, 5, 9), (2, 7, 33), (6, 0, 4)])
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_log_softmax_bitwise_equal_to_textbook_order(shape, axis):
+    # the short-class-axis max (one np.maximum per column) must not change a single bit
+    z = (np.random.default_rng(3).standard_normal(shape) * 20).astype(np.float32)
+    z.flat[::7] = -np.inf
+    with np.errstate(invalid="ignore"):
+        s = z - z.max(axis=axis, keepdims=True)
+        expected = s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+        got = log_softmax(z, axis=axis)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
