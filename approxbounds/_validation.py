@@ -10,7 +10,7 @@ import math
 import numbers
 from typing import Iterable
 
-__all__ = ["check_int", "check_real", "check_choice", "check_probability"]
+__all__ = ["check_int", "check_real", "check_choice", "check_probability", "check_bool"]
 
 
 def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -70,4 +70,11 @@ def check_choice(name: str, value, choices: Iterable[str]) -> str:
     choices = list(choices)
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"unknown {name} {value!r}; valid values: {', '.join(map(str, choices))}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` if it is a ``bool``; anything else (``0``, ``"yes"``) is a ``TypeError``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool (True or False), got {value!r}")
     return value

@@ -7,12 +7,6 @@ from approxbounds.capacity.bound import Bound
 from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
 
 
-def check_architecture(arch) -> None:
-    """Raise ``TypeError`` unless ``arch`` is an :class:`Architecture`."""
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
-
-
 def dimension_candidates(arch: Architecture, quantity: str, closed_form, closed_form_method: str,
                          by_growth) -> tuple[tuple, dict]:
     """Certified candidates for a VC-type dimension (``quantity`` "vcdim" or "pdim").

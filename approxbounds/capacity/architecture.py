@@ -26,7 +26,7 @@ from functools import cached_property
 from approxbounds._validation import check_choice, check_int
 from approxbounds.capacity.activation import Activation
 
-__all__ = ["Architecture", "Quantization", "MAX_WIDTH", "MAX_LAYERS"]
+__all__ = ["Architecture", "Quantization", "check_architecture", "MAX_WIDTH", "MAX_LAYERS"]
 
 MAX_WIDTH = 10**12
 MAX_LAYERS = 10**4
@@ -193,10 +193,6 @@ class Architecture:
         return self.W - self.U
 
     @property
-    def n_biases(self) -> int:
-        return self.U
-
-    @property
     def breakpoints(self) -> int:
         return self.activation.breakpoints
 
@@ -250,14 +246,6 @@ class Architecture:
         """True when every parameter lives on a finite grid (quantized, ``n_float = 0``)."""
         return self.quantization is not None and self.quantization.n_float == 0
 
-    # ------------------------------------------------------------------ variants
-    def with_widths(self, widths) -> "Architecture":
-        return Architecture(self.d_in, tuple(widths), self.activation, self.quantization)
-
-    def full_precision(self) -> "Architecture":
-        """The same architecture without quantization."""
-        return Architecture(self.d_in, self.widths, self.activation, None)
-
     # ------------------------------------------------------------------ output
     def spec(self) -> str:
         """Short string form, e.g. ``'2,35x9,1'``."""
@@ -299,3 +287,9 @@ class Architecture:
         return (f"Architecture({self.spec()!r}, activation={self.activation.name!r}, "
                 f"pieces={self.activation.pieces}, degree={self.activation.degree}{q}; "
                 f"W={self.W}, U={self.U}, L={self.L})")
+
+
+def check_architecture(arch) -> None:
+    """Raise ``TypeError`` unless ``arch`` is an :class:`Architecture`."""
+    if not isinstance(arch, Architecture):
+        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")

@@ -42,9 +42,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from approxbounds._validation import check_real
+from approxbounds._validation import check_bool, check_real
 from approxbounds.capacity._cache import per_architecture
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound, float_up, short_int_str
 
 __all__ = ["BhlmCounts", "counts", "augmented_counts", "bhlm_vcdim", "bhlm_log2_growth",
@@ -137,8 +137,7 @@ def _augmented_counts(arch: Architecture) -> BhlmCounts:
 
 
 def _check_arch(arch):
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+    check_architecture(arch)
     if arch.widths[-1] != 1:
         raise ValueError(f"the VC/growth bounds need a single output unit (last width 1), "
                          f"got output width {arch.widths[-1]}")
@@ -187,12 +186,6 @@ def _log2_growth(c: BhlmCounts, log2_m: float) -> float:
     return c.log2_growth_const + c.sum_W_i * log2_m
 
 
-def _check_bool(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool (True or False), got {value!r}")
-    return value
-
-
 def _count_and_log2(name: str, value, minimum: int = 1):
     """``(value, log2 value)`` for a number of points: a Python/numpy int of any size (kept
     exact; ``math.log2`` of an int never overflows) or a finite real ``>= minimum``."""
@@ -237,7 +230,7 @@ def bhlm_growth_bound(arch: Architecture, N, *, thresholded: bool = False) -> Bo
     ``N`` is an int of any size or a finite float. With ``thresholded=True`` it bounds the
     growth of ``thr(G)`` via the augmented network (one more parameter, one more layer).
     """
-    _check_bool("thresholded", thresholded)
+    check_bool("thresholded", thresholded)
     c = augmented_counts(arch) if thresholded else counts(arch)
     N, log2_n = _count_and_log2("N", N)
     if N < c.sum_W_i:
@@ -282,7 +275,7 @@ def bhlm_vcdim_by_growth(arch: Architecture, *, thresholded: bool = False) -> Bo
     With ``thresholded=True`` it bounds Pdim(G) through the augmented network. Cached per
     architecture (a copy is returned).
     """
-    _check_bool("thresholded", thresholded)
+    check_bool("thresholded", thresholded)
     _check_arch(arch)
     return _by_growth(arch, thresholded).copy()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from approxbounds._validation import check_int
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound
 
 __all__ = ["goldberg_jerrum_formula", "goldberg_jerrum_network", "bartlett_maiorov_meir",
@@ -37,14 +37,9 @@ def goldberg_jerrum_formula(k, degree, s) -> float:
     return 2.0 * k * (3.0 + math.log2(math.e) + math.log2(degree) + math.log2(s))
 
 
-def _check_arch(arch):
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
-
-
 def goldberg_jerrum_network(arch: Architecture) -> Bound:
     """Goldberg–Jerrum rate for networks, :math:`W^2 + WU` (constant 1 shown) [R]."""
-    _check_arch(arch)
+    check_architecture(arch)
     W, U = arch.W, arch.U
     return Bound("vcdim", "goldberg_jerrum1995_rate", float(W) * (W + U), "R", GJ_SOURCE,
                  {"W": W, "U": U, "form": "C (W^2 + W U), C not explicit, shown with C=1"})
@@ -52,7 +47,7 @@ def goldberg_jerrum_network(arch: Architecture) -> Bound:
 
 def bartlett_maiorov_meir(arch: Architecture) -> Bound:
     """BMM 1998 bound :math:`2WL\\log_2(4eWLpU) + 2WL^2\\log_2(\\nu+1) + 2L` [R]."""
-    _check_arch(arch)
+    check_architecture(arch)
     W, L, U = arch.W, arch.L, arch.U
     p, nu = arch.activation.bhlm_p, arch.degree
     value = (2.0 * W * L * (2.0 + math.log2(math.e) + math.log2(W) + math.log2(L)
@@ -64,5 +59,5 @@ def bartlett_maiorov_meir(arch: Architecture) -> Bound:
 
 def classical_bounds(arch: Architecture) -> list[Bound]:
     """All [R] classical bounds for ``arch``."""
-    _check_arch(arch)
+    check_architecture(arch)
     return [goldberg_jerrum_network(arch), bartlett_maiorov_meir(arch)]

@@ -341,10 +341,11 @@ def count_sign_patterns(arch, points, n_samples=20000, rng=None, *, thresholds=N
 
 
 def sauer_sum(n: int, v: int) -> int:
-    r"""Exact :math:`\sum_{i=0}^{\min(v, n)} \binom{n}{i}` (Sauer-Shelah [P])."""
-    n = check_int("n", n, minimum=0)
-    v = check_int("v", v, minimum=0)
-    return sum(math.comb(n, i) for i in range(min(v, n) + 1))
+    r"""Exact :math:`\sum_{i=0}^{\min(v, n)} \binom{n}{i}` (Sauer-Shelah [P]); integer
+    arguments only, computed by :func:`~approxbounds.capacity.sauer.sauer_sum_exact`."""
+    from approxbounds.capacity.sauer import sauer_sum_exact
+
+    return sauer_sum_exact(check_int("n", n, minimum=0), check_int("v", v, minimum=0))
 
 
 def check_sign_patterns(arch, points, n_samples=20000, rng=None, *, thresholds=None,

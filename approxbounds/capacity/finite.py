@@ -22,7 +22,7 @@ Reference for the union/finite-class facts: Anthony & Bartlett (1999), Ch. 3; pr
 """
 from __future__ import annotations
 
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound
 
 __all__ = ["log2_class_size", "quantized_bits", "FINITE_SOURCE"]
@@ -32,8 +32,7 @@ FINITE_SOURCE = "finite class: |thr(G)| <= |G| <= 2^b (elementary; Anthony & Bar
 
 def quantized_bits(arch: Architecture) -> int:
     """``b = bits x n_quantized`` (0 for a full-precision architecture)."""
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+    check_architecture(arch)
     q = arch.quantization
     return 0 if q is None else q.bits * arch.n_quantized
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from approxbounds._validation import check_bool
 from approxbounds.capacity import bhlm
-from approxbounds.capacity._select import best_of, check_architecture
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity._select import best_of
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound, float_up
 from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
 from approxbounds.capacity.pseudodim import cached_pdim_bound
@@ -40,8 +41,7 @@ SAUER_SOURCE = "Sauer 1972 / Shelah 1972 (Anthony & Bartlett 1999, Thm 3.6)"
 def growth_candidates(arch: Architecture, N, *, thresholded: bool = True):
     """All certified candidates for log2 Π(N) and the reasons others did not apply."""
     check_architecture(arch)
-    if not isinstance(thresholded, bool):
-        raise TypeError(f"thresholded must be a bool (True or False), got {thresholded!r}")
+    check_bool("thresholded", thresholded)
     n = _as_count("N", N, minimum=1)
     cands, skipped = [], {}
     try:

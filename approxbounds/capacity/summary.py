@@ -1,7 +1,7 @@
 """All capacity bounds of one architecture, in one list."""
 from __future__ import annotations
 
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound
 from approxbounds.capacity.classical import classical_bounds
 from approxbounds.capacity.finite import log2_class_size
@@ -16,8 +16,7 @@ def capacity_bounds(arch: Architecture, N=None) -> list[Bound]:
     """Every bound for ``arch``: certified VC and Pdim candidates, the finite-class size
     (if finite), the best log2 growth of thr(G) and of sgn(G) at ``N`` points (if ``N`` is
     given), then the [R] classical bounds (rate only)."""
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an Architecture, got {type(arch).__name__}")
+    check_architecture(arch)
     out = list(vcdim_candidates(arch)[0]) + list(pdim_candidates(arch)[0])
     size = log2_class_size(arch)
     if size is not None:

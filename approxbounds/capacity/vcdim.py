@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from approxbounds.capacity import bhlm
 from approxbounds.capacity._cache import per_architecture
-from approxbounds.capacity._select import (best_of, check_architecture, copied_candidates,
-                                           dimension_candidates)
-from approxbounds.capacity.architecture import Architecture
+from approxbounds.capacity._select import best_of, copied_candidates, dimension_candidates
+from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound
 
 __all__ = ["vcdim_bound", "vcdim_candidates"]

@@ -32,12 +32,6 @@ class NamedCheckResult(CheckResult):
                 "passed": bool(self.passed)}
 
 
-def _capacity(seed):
-    from approxbounds.capacity.empirical import default_checks
-
-    return default_checks(seed)
-
-
 #: name -> (module path, function name, proof step it checks); order = run order
 CHECKS = {
     "clipping": ("approxbounds.checks.clipping", "check_clipping",
@@ -60,7 +54,7 @@ CHECKS = {
                   "Theorems C and L vs the true sup-inf distance on a tiny finite class"),
     "theorem_s": ("approxbounds.checks.brute_force", "check_theorem_s_shattering",
                   "Theorem S: the shattering argument on an enumerated class"),
-    "capacity_patterns": ("approxbounds.checks.registry", "_capacity",
+    "capacity_patterns": ("approxbounds.capacity.empirical", "default_checks",
                           "growth / VC / Pdim bounds vs sign patterns found by search"),
     "certificates": ("approxbounds.checks.certificate_grid", "check_certificate_grid",
                      "every certificate of a grid verifies at 50 digits"),

@@ -29,7 +29,7 @@ from collections import OrderedDict
 
 import mpmath
 
-from .._validation import check_choice, check_real
+from .._validation import check_bool, check_choice, check_real
 from .growth_model import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
@@ -379,8 +379,7 @@ def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
     arch = _coerce_arch(G)
     if isinstance(m_max, bool) or not isinstance(m_max, int) or m_max < 1:
         raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
-    if not isinstance(transfer, bool):
-        raise TypeError("transfer must be a bool")
+    check_bool("transfer", transfer)
     if measure is not None and getattr(measure, "d", F.d) != F.d:
         raise ValueError(f"measure dimension {measure.d} differs from the class dimension {F.d}")
     if arch.d_in != F.d:
@@ -434,8 +433,7 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
     NoCertificateError
         (a ``ValueError``) when no theorem applies; the message lists why.
     """
-    if not isinstance(search, bool):
-        raise TypeError("search must be a bool")
+    check_bool("search", search)
     certs, notes = certificates(F, G, norm, measure, tail, construction=construction,
                                 m_max=m_max, search=search, transfer=transfer)
     if not certs:

@@ -72,14 +72,9 @@ class GrowthModel:
         self.quantized = arch.quantization is not None
         self.finite = arch.is_finite
         self.size_bound = log2_class_size(arch)
-        # per-layer constants of the product bound: sum_i [1 + w (1 + log2 e + log2 k
-        # + log2 p + log2 f - log2 w)] + (sum_i w) log2 N
-        c = self.aug
-        self._prod_const = sum(
-            1.0 + w * (1.0 + _LOG2E + math.log2(k) + math.log2(c.p) + math.log2(f)
-                       - math.log2(w))
-            for k, w, f in zip(c.widths, c.W_i, c.factors))
-        self._prod_slope = float(c.sum_W_i)
+        # the augmented product bound is C + (sum_i W_i) log2 N (BhlmCounts.log2_growth_const)
+        self._prod_const = self.aug.log2_growth_const
+        self._prod_slope = float(self.aug.sum_W_i)
 
     # ---------------------------------------------------------------- float (search)
     @property
@@ -202,8 +197,7 @@ class GrowthModel:
         """``log2 |G| <= b`` (exact integer), only for fully quantized classes."""
         if not self.finite:
             raise ValueError("the class is not finite (full-precision scalars left)")
-        q = self.arch.quantization
-        return mpmath.mpf(q.bits * self.arch.n_quantized)
+        return mpmath.mpf(self.b)
 
 
 def _closed_form_mp(c):

@@ -65,11 +65,6 @@ class PDependence:
     extra: dict = field(default_factory=dict)
 
 
-def _class_name(F) -> str:
-    name = getattr(F, "name", None)
-    return name if isinstance(name, str) and name else type(F).__name__
-
-
 def certified_curves(F, norm=2, *, depths=(2, 4, 8), d_in: int | None = None,
                      W_min: float = 1e2, W_max: float = 1e8, n: int = 15,
                      measure=None) -> list[BoundCurve]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from approxbounds._validation import check_int
+from approxbounds._validation import check_bool, check_int
 
 __all__ = ["build_report", "report_data"]
 
@@ -131,8 +131,7 @@ def build_report(out="report", *, smoke: bool = False, seed: int = 0, progress: 
     from approxbounds.report.markdown import render_markdown
     from approxbounds.report.sweep import FULL, SMOKE, ReportConfig
 
-    if not isinstance(smoke, bool):
-        raise TypeError("smoke must be a bool")
+    check_bool("smoke", smoke)
     cfg = config if config is not None else (SMOKE if smoke else FULL)
     if not isinstance(cfg, ReportConfig):
         raise TypeError(f"config must be a ReportConfig, got {type(cfg).__name__}")
