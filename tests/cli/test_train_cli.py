@@ -108,3 +108,21 @@ def test_delay_below_one_names_the_flag(tmp_path, capsys):
 
     assert main(["train", "copy", "--model", "hadamrnn", "--delay", "0", "--out", str(tmp_path / "r")]) == 2
     assert "--delay must be >= 1" in capsys.readouterr().err
+
+
+def test_u_lr_scale_and_log_every(tmp_path, capsys):
+    out = tmp_path / "run"
+    base = ["train", "copy", "--hidden", "16", "--length", "20", "--steps", "6", "--batch", "8",
+            "--n-val", "8", "--json"]
+    assert main(base + ["--u-lr-scale", "0", "--log-every", "3", "--out", str(out)]) == 0
+    capsys.readouterr()
+    cfg = json.loads((out / "config.json").read_text())["config"]
+    assert cfg["u_lr_scale"] == 0.0 and cfg["log_every"] == 3
+    logged = [json.loads(line)["step"] for line in (out / "metrics.jsonl").read_text().splitlines()
+              if "loss" in json.loads(line)]
+    assert logged == [3, 6]
+    # resuming with another u_lr_scale is refused; other models reject it
+    assert main(base + ["--steps", "8", "--out", str(out), "--resume"]) == 2
+    assert "u_lr_scale" in capsys.readouterr().err
+    assert main(base + ["--model", "lstm", "--u-lr-scale", "0.5", "--out", str(tmp_path / "l")]) == 2
+    assert "u_lr_scale" in capsys.readouterr().err

@@ -228,3 +228,76 @@ def test_resume_refuses_other_data_behind_the_same_config(tmp_path, monkeypatch)
     monkeypatch.setenv("APPROXBOUNDS_DATA", str(paths[0]))
     assert train(TrainConfig(**{**cfg.to_dict(), "steps": 2}), tmp_path / "run",
                  resume=True).metrics["resumed_from"] == 1
+
+
+def test_default_u_lr_scale_is_plain_adam():
+    """u_lr_scale=1 (default) trains exactly as fit() with plain Adam did before the option."""
+    from approxbounds.nn.optim import adam
+    from approxbounds.nn.schedules import constant
+    from approxbounds.nn.trainer import fit
+
+    cfg = _tiny(eval_every=0)
+    r = train(cfg)
+    ref = fit(r.model, None, None, r.setup.train_data, adam(constant(cfg.lr)), steps=cfg.steps,
+              batch_size=cfg.batch, seed=cfg.seed, log_every=cfg.log_every, grad_fn=r.model.grad_fn(r.setup.loss))
+    for k in ref.params:
+        np.testing.assert_array_equal(r.params[k], ref.params[k])
+
+
+@pytest.mark.parametrize("model", ["hadamrnn", "block-hadamrnn"])
+def test_u_lr_scale_zero_freezes_u_only(model):
+    cfg = _tiny(model=model, u_lr_scale=0.0)
+    r = train(cfg)
+    init = r.model.init(np.random.default_rng(cfg.seed))
+    np.testing.assert_array_equal(r.params["u"], init["u"])          # W's signs stay at their init
+    for k in ("U", "V", "b", "c"):
+        assert not np.array_equal(r.params[k], init[k]), k
+    # a positive factor moves u, by other amounts than plain Adam
+    half = train(_tiny(model=model, u_lr_scale=0.5)).params["u"]
+    full = train(_tiny(model=model)).params["u"]
+    assert not np.array_equal(half, init["u"]) and not np.array_equal(half, full)
+
+
+def test_u_lr_scale_resume_bitwise_and_recorded(tmp_path):
+    cfg = _tiny(u_lr_scale=0.0)
+    train(cfg, tmp_path / "straight")
+
+    def hook(data):
+        def interrupted(rng, step):
+            if step == 8:
+                raise _Interrupt
+            return data(rng, step)
+        return interrupted
+
+    with pytest.raises(_Interrupt):
+        train(cfg, tmp_path / "cut", _data_hook=hook)
+    assert train(cfg, tmp_path / "cut", resume=True).metrics["resumed_from"] == 5
+    a, b = _leaves(tmp_path / "straight" / "checkpoint.npz"), _leaves(tmp_path / "cut" / "checkpoint.npz")
+    for k in a[0]:
+        np.testing.assert_array_equal(a[0][k], b[0][k])
+    assert load_run(tmp_path / "cut")["config"]["config"]["u_lr_scale"] == 0.0
+    with pytest.raises(ValueError, match="u_lr_scale: run directory has 0.0, requested 1.0"):
+        train(_tiny(steps=14), tmp_path / "cut", resume=True)
+
+
+def test_config_without_u_lr_scale_resumes_as_one(tmp_path):
+    """config.json written before u_lr_scale existed: read as 1.0 (resume works), not as 0."""
+    run = tmp_path / "run"
+    train(_tiny(), run)
+    stored = json.loads((run / "config.json").read_text())
+    del stored["config"]["u_lr_scale"]
+    (run / "config.json").write_text(json.dumps(stored))
+    assert train(_tiny(steps=14), run, resume=True).metrics["resumed_from"] == 12
+    (run / "config.json").write_text(json.dumps(stored))
+    with pytest.raises(ValueError, match="u_lr_scale"):
+        train(_tiny(steps=16, u_lr_scale=0.0), run, resume=True)
+
+
+def test_u_lr_scale_validation():
+    for bad in (-0.1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="u_lr_scale"):
+            TrainConfig(u_lr_scale=bad)
+    with pytest.raises(ValueError, match="u_lr_scale"):
+        TrainConfig(model="lstm", u_lr_scale=0.0)
+    assert TrainConfig(model="lstm").u_lr_scale == 1.0
+    assert TrainConfig.from_dict(TrainConfig(u_lr_scale=0.25).to_dict()).u_lr_scale == 0.25
