@@ -178,7 +178,12 @@ class HadamRNN(TrainingGlue, Layer):
         return self.n_in
 
     def init(self, rng: np.random.Generator, dtype=None) -> dict:
-        """Initialisation (as in the HadamRNN paper's official configs): u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b, c ~ U(±1/√fan_in); E ~ N(0, 1)."""
+        r"""Initialisation of the official HadamRNN code (deel-ai-papers/hadamRNN; docs/rnn.md §1).
+
+        u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b ~ U(±1/√n) (b is the bias of the n×n
+        recurrent linear layer, so its fan-in is n, not d_in); c ~ U(±1/√n) (fan-in of V);
+        E ~ N(0, 1).
+        """
         dt = self.dtype if dtype is None else check_dtype(dtype)
         n, d, o = self.n_hidden, self.n_in, self.n_out
 
@@ -187,7 +192,7 @@ class HadamRNN(TrainingGlue, Layer):
 
         p = {"u": unif(math.sqrt(6.0 / (n + 1)), n),
              "U": unif(math.sqrt(6.0 / (n + d)), (n, d)),
-             "b": unif(1.0 / math.sqrt(d), n),
+             "b": unif(1.0 / math.sqrt(n), n),
              "V": unif(math.sqrt(6.0 / (n + o)), (o, n)),
              "c": unif(1.0 / math.sqrt(n), o)}
         if self.embedding is not None:

@@ -137,7 +137,9 @@ def test_init_distribution_bounds(rng):
     assert np.max(np.abs(p["u"])) <= math.sqrt(6 / (n + 1))
     assert np.max(np.abs(p["U"])) <= math.sqrt(6 / (n + d))
     assert np.max(np.abs(p["V"])) <= math.sqrt(6 / (n + o))
-    assert np.max(np.abs(p["b"])) <= 1 / math.sqrt(d)
+    # official convention: b is the bias of the n x n recurrent layer, fan-in n (not d_in)
+    assert np.max(np.abs(p["b"])) <= 1 / math.sqrt(n)
+    assert np.max(np.abs(p["b"])) > 0.9 / math.sqrt(n)
     assert np.max(np.abs(p["c"])) <= 1 / math.sqrt(n)
     # uniform, not degenerate: spread over most of the interval
     assert np.max(np.abs(p["U"])) > 0.9 * math.sqrt(6 / (n + d))
