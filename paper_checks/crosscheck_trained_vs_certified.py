@@ -43,7 +43,7 @@ def _case(name, F, hidden, args, executor, k_implied):
     dt = time.perf_counter() - t0
     print(f"\n== {name}: {res.function_class} vs {res.network_class}, L^{args.p:g}(uniform) ==")
     print(f"certified: sup_F inf_G ||f-g|| >= c = {res.certified:.4g}  [Theorem {res.theorem}, "
-          f"packing m={res.certificate['ingredients']['packing']['m']}]")
+          f"packing m={res.certificate['proof']['ingredients']['packing']['m']}]")
     if res.log2_exceptional_fraction is not None:
         print(f"Corollary R: P_sigma(inf_G ||f_sigma - clip g|| < c) <= 2^{res.log2_exceptional_fraction:.4g}")
     print(f"per-interval confidence {conf:.4f} (family {args.family_confidence:g} over all {k_implied} "

@@ -261,7 +261,12 @@ class Architecture:
         return ",".join(parts)
 
     def to_dict(self) -> dict:
+        """Canonical description (``kind`` = ``"feedforward"``): the defining fields
+        ``d_in``, ``widths``, ``activation``, ``quantization`` plus the derived ones
+        (``spec``, ``W``, ``U``, ``L``, ``W_i``, ``Lbar``, ``R``, ``n_quantized``), which
+        :meth:`from_dict` re-derives and compares."""
         d = {
+            "kind": "feedforward",
             "spec": self.spec(),
             "d_in": self.d_in,
             "widths": list(self.widths),
@@ -278,6 +283,42 @@ class Architecture:
             d["quantization"] = self.quantization.to_dict()
             d["n_quantized"] = self.n_quantized
         return d
+
+    @classmethod
+    def from_dict(cls, desc: dict, field: str = "network_class") -> "Architecture":
+        """Inverse of :meth:`to_dict`; only the canonical description is accepted.
+
+        The architecture is built from ``d_in``, ``widths``, ``activation`` and
+        ``quantization``; every other field must equal what they give
+        (``from_dict(d).to_dict() == d``), else a ``ValueError`` naming the field.
+        """
+        from approxbounds._json import first_difference
+
+        if not isinstance(desc, dict):
+            raise ValueError(f"{field} must be a dict (Architecture.to_dict()), got {type(desc).__name__}")
+        try:
+            act = desc["activation"]
+            if not isinstance(act, dict):
+                raise TypeError(f"activation must be a dict, got {act!r}")
+            activation = Activation(act["name"], act["pieces"], act["degree"])
+            q = desc.get("quantization")
+            quant = None
+            if q is not None:
+                if not isinstance(q, dict):
+                    raise TypeError(f"quantization must be a dict, got {q!r}")
+                quant = Quantization(q["bits"], q["tensors"], q["n_float"])
+            widths = desc["widths"]
+            if not isinstance(widths, list):
+                raise TypeError(f"widths must be a list, got {widths!r}")
+            arch = cls(desc["d_in"], tuple(widths), activation, quant)
+        except KeyError as exc:
+            raise ValueError(f"{field}: missing field {exc.args[0]!r}") from None
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{field}: {exc}") from None
+        diff = first_difference(desc, arch.to_dict(), field)
+        if diff:
+            raise ValueError(f"{field} is not the canonical description of {arch.spec()}: {diff}")
+        return arch
 
     def __repr__(self) -> str:
         q = ""

@@ -44,7 +44,7 @@ def check_certificate_grid(seed: int = 0, *, dps: int = 50) -> list[CheckResult]
                     cert.verify(dps=dps)
                     d = json.loads(json.dumps(cert.to_dict(), default=str))
                     if not (cert.value > 0 and set(cert.tags.values()) <= {"V", "P"}
-                            and d["value"] == cert.value):
+                            and d["claim"]["value"] == cert.value):
                         raise ValueError("positivity / tags / JSON round trip")
                 except ValueError as exc:
                     failures.append(f"{F.name} {G.spec()} {norm}: {exc}")

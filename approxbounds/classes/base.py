@@ -11,11 +11,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from approxbounds._validation import check_choice, check_int, check_real
-from approxbounds.classes.measures import Empirical, check_measure
+from approxbounds.classes.measures import check_measure
 from approxbounds.classes.packing import M_MAX, Packing, PackingScales, SignFamily
 
-__all__ = ["FunctionClass", "EntropyExponent", "check_p", "check_delta", "class_from_dict",
-           "packing_from_dict", "sign_family_from_dict"]
+__all__ = ["FunctionClass", "EntropyExponent", "check_p", "check_delta"]
 
 
 def check_p(p) -> float:
@@ -25,6 +24,18 @@ def check_p(p) -> float:
             return math.inf
         raise ValueError(f"p must be a real number >= 1 or 'sup', got {p!r}")
     return check_real("p", p, low=1.0, high=math.inf)
+
+
+def _check_keys(desc, keys) -> None:
+    """``desc`` is a dict with exactly ``keys`` (a class description, see ``to_dict``)."""
+    if not isinstance(desc, dict):
+        raise TypeError(f"a class description must be a dict, got {type(desc).__name__}")
+    missing = [k for k in keys if k not in desc]
+    extra = sorted(set(desc) - set(keys))
+    if missing:
+        raise ValueError(f"missing field(s) {', '.join(missing)}")
+    if extra:
+        raise ValueError(f"unexpected field(s) {', '.join(map(str, extra))}")
 
 
 def check_delta(delta) -> float:
@@ -160,52 +171,3 @@ def _trivial_packing(F, p, measure, delta):
     pk.separation = F.B
     pk.ingredients.update({"size_method": "single_member", "log2_size": 0.0, "construction": "single"})
     return pk
-
-
-def class_from_dict(desc: dict) -> FunctionClass:
-    """Rebuild a function class from its ``to_dict()`` description (Holder, Monotone)."""
-    from approxbounds.classes.holder import Holder
-    from approxbounds.classes.monotone import Monotone
-
-    if not isinstance(desc, dict) or "kind" not in desc:
-        raise ValueError(f"function class description must be a dict with 'kind', got {desc!r}")
-    if desc["kind"] == "Holder":
-        return Holder(desc["d"], desc["alpha"])
-    if desc["kind"] == "Monotone":
-        return Monotone(desc["d"])
-    raise ValueError(f"unknown function class kind {desc['kind']!r}")
-
-
-def _measure_from_dict(desc: dict, d: int):
-    from approxbounds.classes.measures import DensityBounded, Lebesgue
-
-    name = (desc or {}).get("name", "lebesgue")
-    if name == "lebesgue":
-        return Lebesgue(d)
-    if name == "density_bounded":
-        return DensityBounded(d, desc["kappa"])
-    raise ValueError(f"the measure {name!r} cannot be rebuilt from its description "
-                     "(an empirical sample is not stored)")
-
-
-def packing_from_dict(ingredients: dict) -> Packing:
-    """Rebuild a :class:`Packing` from its ``ingredients`` (class, construction, m, p, δ,
-    measure). Raises ``ValueError`` when that is impossible (e.g. an empirical measure)."""
-    try:
-        F = class_from_dict(ingredients.get("class_params"))
-        p = ingredients["p"]
-        p = "sup" if (isinstance(p, str) or math.isinf(float(p))) else float(p)
-        measure = _measure_from_dict(ingredients.get("measure"), F.d)
-        return F.packing(int(ingredients["m"]), p, measure, ingredients["construction"],
-                         delta=float(ingredients["delta"]))
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"packing description is incomplete: {exc!r}") from exc
-
-
-def sign_family_from_dict(ingredients: dict) -> SignFamily:
-    """Rebuild a :class:`SignFamily` from its ``ingredients`` (class and m)."""
-    try:
-        F = class_from_dict(ingredients.get("class_params"))
-        return F.sign_family(int(ingredients["m"]))
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"sign family description is incomplete: {exc!r}") from exc

@@ -23,7 +23,7 @@ from fractions import Fraction
 import sympy as sp
 
 from approxbounds._validation import check_int, check_real
-from approxbounds.classes.base import EntropyExponent, FunctionClass, check_p
+from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, check_p
 from approxbounds.classes.constructions import PolynomialHolder, TentHolder
 from approxbounds.classes.packing import SignFamily
 
@@ -61,8 +61,15 @@ class Holder(FunctionClass):
         return self.name
 
     def to_dict(self) -> dict:
-        """Description from which :func:`approxbounds.classes.base.class_from_dict` rebuilds it."""
-        return {"kind": "Holder", "d": self.d, "alpha": self.alpha}
+        """Canonical description ``{"name": "Holder", "d", "alpha"}``
+        (inverse: :func:`approxbounds.classes.registry.class_from_dict`)."""
+        return {"name": "Holder", "d": self.d, "alpha": self.alpha}
+
+    @classmethod
+    def from_dict(cls, desc: dict) -> "Holder":
+        """Inverse of :meth:`to_dict` (exactly the keys ``name``, ``d``, ``alpha``)."""
+        _check_keys(desc, ("name", "d", "alpha"))
+        return cls(desc["d"], desc["alpha"])
 
     @property
     def constructions(self) -> tuple[str, ...]:

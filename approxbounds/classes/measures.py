@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from approxbounds._json import first_difference
 from approxbounds._validation import check_int, check_real
 
-__all__ = ["Measure", "Lebesgue", "DensityBounded", "Empirical", "check_measure"]
+__all__ = ["Measure", "Lebesgue", "DensityBounded", "Empirical", "check_measure", "measure_from_dict"]
 
 
 class Measure:
@@ -122,7 +123,9 @@ class Empirical(Measure):
         return None
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "d": self.d, "n": self.n}
+        """``{"name": "empirical", "d", "n", "points"}``: the sample itself (as nested lists
+        of floats, which JSON stores exactly), so that the measure can be rebuilt."""
+        return {"name": self.name, "d": self.d, "n": self.n, "points": self.points.tolist()}
 
     def __repr__(self) -> str:
         return f"Empirical(n={self.n}, d={self.d})"
@@ -139,3 +142,36 @@ def check_measure(measure, d: int) -> Measure:
     if measure.d != d:
         raise ValueError(f"measure must live on [0,1]^{d} (d={d}), got d={measure.d}")
     return measure
+
+
+def measure_from_dict(desc, field: str = "measure") -> Measure:
+    """Inverse of ``Measure.to_dict()``: ``lebesgue`` (``d``), ``density_bounded``
+    (``d``, ``kappa``) or ``empirical`` (``d``, ``n``, ``points``).
+
+    Only the canonical description is accepted: exactly these keys, and
+    ``measure_from_dict(desc).to_dict() == desc``; otherwise a ``ValueError`` naming ``field``.
+    """
+    if not isinstance(desc, dict) or "name" not in desc:
+        raise ValueError(f"{field} must be a dict with a 'name' (lebesgue, density_bounded, empirical), got {desc!r}")
+    keys = {"lebesgue": ("name", "d"), "density_bounded": ("name", "d", "kappa"),
+            "empirical": ("name", "d", "n", "points")}.get(desc["name"])
+    if keys is None:
+        raise ValueError(f"{field}.name: unknown measure {desc['name']!r}; known: lebesgue, density_bounded, empirical")
+    extra = sorted(set(desc) - set(keys))
+    missing = [k for k in keys if k not in desc]
+    if missing or extra:
+        raise ValueError(f"{field}: " + (f"missing field(s) {', '.join(missing)}" if missing
+                                         else f"unexpected field(s) {', '.join(map(str, extra))}"))
+    try:
+        if desc["name"] == "lebesgue":
+            mu = Lebesgue(desc["d"])
+        elif desc["name"] == "density_bounded":
+            mu = DensityBounded(desc["d"], desc["kappa"])
+        else:
+            mu = Empirical(desc["points"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{field}: {exc}") from None
+    diff = first_difference(desc, mu.to_dict(), field)
+    if diff:
+        raise ValueError(f"{field} is not a canonical measure description: {diff}")
+    return mu

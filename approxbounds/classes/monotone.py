@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from approxbounds._validation import check_int
-from approxbounds.classes.base import EntropyExponent, FunctionClass, check_p
+from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, check_p
 from approxbounds.classes.constructions import MonotoneA, MonotoneB
 
 __all__ = ["Monotone", "SupNormObstruction"]
@@ -72,8 +72,15 @@ class Monotone(FunctionClass):
         return self.name
 
     def to_dict(self) -> dict:
-        """Description from which :func:`approxbounds.classes.base.class_from_dict` rebuilds it."""
-        return {"kind": "Monotone", "d": self.d}
+        """Canonical description ``{"name": "Monotone", "d"}``
+        (inverse: :func:`approxbounds.classes.registry.class_from_dict`)."""
+        return {"name": "Monotone", "d": self.d}
+
+    @classmethod
+    def from_dict(cls, desc: dict) -> "Monotone":
+        """Inverse of :meth:`to_dict` (exactly the keys ``name``, ``d``)."""
+        _check_keys(desc, ("name", "d"))
+        return cls(desc["d"])
 
     @property
     def constructions(self) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import os
 import sys
 
 # Order is the order shown by --help.
-COMMANDS = ("capacity", "bound", "check", "report", "figures", "train")
+COMMANDS = ("capacity", "bound", "verify", "check", "report", "figures", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:

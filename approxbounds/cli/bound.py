@@ -5,6 +5,9 @@ Examples::
     approxbounds bound holder --d 2 --alpha 1 --p 2 --arch 2,35x9,1
     approxbounds bound holder --d 2 --alpha 1 --norm sup --arch 2,35x9,1 --json
     approxbounds bound monotone --d 3 --p 4 --arch 3,20x4,1 --bits 4 --quantize all
+
+``--json`` prints the certificate file (``Certificate.to_dict()`` plus an informational
+``verification`` member), which ``approxbounds verify`` re-checks.
 """
 from __future__ import annotations
 
@@ -15,17 +18,19 @@ __all__ = ["register", "run"]
 
 def _add_common(parser):
     parser.add_argument("--d", type=int, required=True, help="input dimension d >= 1")
-    parser.add_argument("--p", type=float, default=2.0, help="L^p exponent p >= 1 (default 2)")
-    parser.add_argument("--norm", choices=("p", "sup"), default="p",
-                        help="'p' for L^p (default) or 'sup' for the sup norm")
+    parser.add_argument("--p", default=None,
+                        help="L^p exponent p >= 1 (default 2); 'inf'/'sup' means the sup norm")
+    parser.add_argument("--norm", choices=("p", "sup"), default=None,
+                        help="'p' for L^p (default) or 'sup' for the sup norm (then --p, --kappa "
+                             "and --tail do not apply)")
     add_network_arguments(parser)
     parser.add_argument("--kappa", type=float, default=None,
                         help="measure with density >= kappa on [0,1]^d (default Lebesgue)")
-    parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default="chernoff",
+    parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default=None,
                         help="tail bound of Theorem L (default chernoff)")
     parser.add_argument("--no-search", action="store_true",
                         help="first admissible scale only (faster, weaker)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--json", action="store_true", help="print the certificate file as JSON")
 
 
 def register(subparsers) -> None:
@@ -45,24 +50,30 @@ def register(subparsers) -> None:
     parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
 
 
+def norm_from_args(args):
+    """The :class:`~approxbounds.norms.Norm` of ``--norm``/``--p``; flags that do not apply are errors."""
+    from approxbounds.norms import Norm
+
+    if args.norm == "sup":
+        if args.p is not None:
+            raise ValueError("--p does not apply to --norm sup (the sup norm has no exponent); drop one")
+        norm = Norm.parse("sup")
+    else:
+        norm = Norm.parse("2" if args.p is None else args.p, name="--p")
+    if norm.is_sup:
+        for flag, value in (("--kappa", args.kappa), ("--tail", args.tail)):
+            if value is not None:
+                raise ValueError(f"{flag} does not apply to the sup norm (no measure, no sampling)")
+    return norm
+
+
 def _build(args):
     from approxbounds.classes import DensityBounded, Holder, Monotone
 
-    if args.d < 1:
-        raise ValueError(f"d must be >= 1, got {args.d}")
-    if args.function_class == "holder":
-        if not args.alpha > 0:
-            raise ValueError(f"alpha must be > 0, got {args.alpha}")
-        F = Holder(args.d, args.alpha)
-    else:
-        F = Monotone(args.d)
-    if args.norm == "p" and not args.p >= 1:
-        raise ValueError(f"p must be >= 1, got {args.p}")
+    F = Holder(args.d, args.alpha) if args.function_class == "holder" else Monotone(args.d)
+    norm = norm_from_args(args)
     G = network_from_args(args)
-    measure = None
-    if args.kappa is not None:
-        measure = DensityBounded(args.d, args.kappa)
-    norm = "sup" if args.norm == "sup" else args.p
+    measure = None if args.kappa is None else DensityBounded(args.d, args.kappa)
     return F, G, norm, measure
 
 
@@ -70,11 +81,11 @@ def run(args) -> int:
     """Compute, verify and print the certificate; 0 on success."""
     import json
 
-    from approxbounds.lower import CertificateError, lower_bound
-    from approxbounds.lower.certificate import theorem_label
+    from approxbounds.claims import CertificateError
+    from approxbounds.lower import lower_bound
 
     F, G, norm, measure = _build(args)
-    cert = lower_bound(F, G, norm=norm, measure=measure, tail=args.tail,
+    cert = lower_bound(F, G, norm=norm, measure=measure, tail=args.tail or "chernoff",
                        search=not args.no_search)
     try:
         verified = bool(cert.verify(dps=50))
@@ -83,12 +94,10 @@ def run(args) -> int:
         verified, error = False, str(exc)
     if args.json:
         out = cert.to_dict()
-        out["verified"] = verified
-        if error:
-            out["verify_error"] = error
-        print(json.dumps(out))
+        out["verification"] = {"verified": verified, "dps": 50, **({"error": error} if error else {})}
+        print(json.dumps(out, allow_nan=False))
     else:
-        how = theorem_label(cert.theorem)
+        how = cert.claim.labels()["theorem"]
         if cert.transferred:
             how += f" at {cert.certified_view().norm_label}, transferred by Lemma T to "
         else:

@@ -147,7 +147,7 @@ def corollary_r(cert) -> float | None:
     :math:`2^{\log_2 M} - 2^{\log_2\Pi} \ge 1` (so a set of :math:`\Pi+1` members still meets
     the certificate's sample-size condition, docs/crosscheck.md §2).
     """
-    if cert.theorem != "L" or str(cert.measure) != "Lebesgue":
+    if cert.theorem != "L" or (cert.measure or {}).get("name") != "lebesgue":
         return None
     if getattr(cert, "transferred", False):
         # obtained at another norm and carried over by Lemma T: claim nothing here
@@ -398,9 +398,9 @@ class CrosscheckResult:
         return [r for r in self.members if r.kind == kind]
 
     def to_dict(self) -> dict:
-        from approxbounds.lower.certificate import jsonable
+        from approxbounds._json import to_json
 
-        return jsonable({
+        return to_json({
             "function_class": self.function_class, "network_class": self.network_class,
             "architecture": self.architecture, "mlp": self.mlp, "p": self.p,
             "confidence": self.confidence, "certified": self.certified, "theorem": self.theorem,

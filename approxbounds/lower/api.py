@@ -24,21 +24,30 @@ later call at a larger norm cost a dictionary look-up; callers always receive co
 """
 from __future__ import annotations
 
+import json
 import math
 from collections import OrderedDict
 
-import mpmath
+from approxbounds.claims import CertificateError, Claim, network_label
+from approxbounds.norms import Norm
 
-from .._validation import check_bool, check_choice, check_real
+from .._validation import check_bool, check_choice
+from .certificate import Certificate
+from .derive import derive, transfer
 from .growth_model import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
-from .certificate import Certificate
-from .theorems import (TRANSFER_NORMS, _tree_copy, lemma_D, norm_transfer, theorem_C,
-                       theorem_L, theorem_L_condition, theorem_S)
+from .theorems import TRANSFER_NORMS, Derivation, _tree_copy, theorem_L_condition
 
 __all__ = ["lower_bound", "certificates", "NoCertificateError", "describe_network",
-           "clear_cache", "cache_info"]
+           "clear_cache", "cache_info", "P_DIRECT_MAX"]
+
+#: Largest finite ``p`` at which the direct routes (Theorems L and C at ``L^p``) are tried. Beyond
+#: it the per-pair tail rate :math:`(\varepsilon/2B)^p` is so small that the sample size, and
+#: with it the growth function, make Theorem L hopeless, and the exact arithmetic of its
+#: re-check would need thousands of digits; certificates at such ``p`` come from Lemma T
+#: (``q`` in ``TRANSFER_NORMS``), which holds for every ``p``.
+P_DIRECT_MAX = 32.0
 
 #: Largest number of cached ``(F, G, norm, ...)`` entries (least recently used dropped).
 CACHE_SIZE = 8192
@@ -52,35 +61,7 @@ class NoCertificateError(ValueError):
 
 def describe_network(arch) -> str:
     """Short description of a network class, e.g. ``relu net 2,35x9,1 (W=10222)``."""
-    q = arch.quantization
-    bits = "" if q is None else f", {q.bits}-bit {q.tensors}, {q.n_float} float scalars"
-    return f"{arch.activation.name} net {arch.spec()} (W={arch.W}{bits})"
-
-
-def _describe_class(F) -> str:
-    name = getattr(F, "name", None)
-    return str(name) if name else repr(F)
-
-
-def _describe_measure(measure) -> str:
-    if measure is None:
-        return "Lebesgue"
-    name = getattr(measure, "name", None) or type(measure).__name__
-    kappa = getattr(measure, "kappa", None)
-    if kappa is not None:
-        return f"{name}(kappa={kappa})"
-    n = getattr(measure, "n", None)
-    return f"{name}(n={n})" if n is not None else str(name)
-
-
-def _coerce_norm(norm):
-    if isinstance(norm, str):
-        if norm in ("sup", "inf", "max"):
-            return "sup"
-        raise ValueError(f"norm must be a real p >= 1 or 'sup', got {norm!r}")
-    if isinstance(norm, (int, float)) and not isinstance(norm, bool) and math.isinf(norm):
-        return "sup"
-    return check_real("norm", norm, low=1.0)
+    return network_label(arch)
 
 
 def _coerce_arch(G):
@@ -88,14 +69,23 @@ def _coerce_arch(G):
 
     if isinstance(G, str):
         return Architecture.parse(G)
-    if not isinstance(G, Architecture):
+    if not isinstance(G, Architecture) and not callable(getattr(G, "growth_model", None)):
         raise TypeError(f"G must be an Architecture (or a spec string like '2,35x9,1'), "
                         f"got {type(G).__name__}")
     return G
 
 
-def _constructions(F, construction, p):
-    names = tuple(F.constructions_for(math.inf if p == "sup" else p))
+def _coerce_class(F):
+    from approxbounds.classes.base import FunctionClass
+
+    if not isinstance(F, FunctionClass):
+        raise TypeError(f"F must be a function class such as approxbounds.Holder(d, alpha) or "
+                        f"approxbounds.Monotone(d), got {type(F).__name__} {F!r}")
+    return F
+
+
+def _constructions(F, construction, norm):
+    names = tuple(F.constructions_for(norm.p))
     if construction is None:
         return names
     if construction not in names:
@@ -108,8 +98,8 @@ class _Scales:
     """Closed-form separation/size of one construction (``F.packing_scales``), with the
     actual :class:`Packing` built only where a certificate is issued."""
 
-    def __init__(self, F, p, measure, construction):
-        self.fam = F.packing_scales(p, measure, construction)
+    def __init__(self, F, norm, measure, construction):
+        self.fam = F.packing_scales("sup" if norm.is_sup else norm.p, measure, construction)
         self.closed = bool(getattr(self.fam, "closed_form", False))
         self._packings = {}
 
@@ -126,26 +116,33 @@ class _Scales:
         return float(pk.separation), float(pk.log2_size)
 
 
-def _growth_mp(model, bound):
-    method, ingr = bound.method, dict(bound.ingredients)
+def _issue(F, arch, norm, mu, theorem, route, notes, what):
+    """The certificate of ``route`` (through :func:`derive`, as verify re-derives it), or
+    ``None`` with a note when its hypotheses fail at that route."""
+    try:
+        der = derive(theorem, F, arch, norm, mu, route)
+    except CertificateError as exc:
+        notes.append(f"{what}: {exc.detail}")
+        return None
+    return _certificate(F, arch, norm, mu, route, der)
 
-    def evaluate(N, dps):
-        with mpmath.workdps(dps):
-            return model.log2_growth_mp(method, N, ingr)
 
-    return evaluate
+def _certificate(F, arch, norm, mu, route, der: Derivation) -> Certificate:
+    claim = Claim("lower", F.to_dict(), arch.to_dict(), der.norm,
+                  None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
+    return Certificate(claim, dict(route), der.ingredients, der.tags)
 
 
-def _search_L(F, arch, p, measure, construction, tail, m_hi, notes, find):
+def _search_L(F, arch, norm, mu, construction, tail, m_hi, notes, find):
     model = growth_model(arch)
-    scales = _Scales(F, p, measure, construction)
+    scales = _Scales(F, norm, mu, construction)
     B = float(F.B)
 
     def score(m):
         eps, log2_m = scales.point(m)
         if not (0.0 < eps <= B):
             return -math.inf
-        return theorem_L_condition(log2_m, eps, B, p, model.fast, tail, exact=False).score
+        return theorem_L_condition(log2_m, eps, B, norm.p, model.fast, tail, exact=False).score
 
     if find is smallest_true:
         m = smallest_positive(score, 1, m_hi)
@@ -154,24 +151,16 @@ def _search_L(F, arch, p, measure, construction, tail, m_hi, notes, find):
     if m is None:
         notes.append(f"Theorem L ({construction}): hypotheses fail for every m <= {m_hi}")
         return None
-    pk = scales.packing(m)
-    eps, log2_m = float(pk.separation), float(pk.log2_size)
-    cond = theorem_L_condition(log2_m, eps, B, p, model.bound, tail)
-    if not cond.holds:  # the packing object disagrees with the closed form: skip honestly
-        notes.append(f"Theorem L ({construction}): hypotheses fail at m={m} for the packing")
-        return None
-    return theorem_L(pk, a=float(F.a), B=B, p=p, growth=model.bound, tail=tail,
-                     function_class=_describe_class(F), network_class=describe_network(arch),
-                     measure=_describe_measure(measure),
-                     growth_mp=_growth_mp(model, cond.bound), condition=cond)
+    route = {"construction": construction, "m": int(m), "tail": tail}
+    return _issue(F, arch, norm, mu, "L", route, notes, f"Theorem L ({construction}) at m={m}")
 
 
-def _search_C(F, arch, norm, measure, construction, m_hi, notes, find):
+def _search_C(F, arch, norm, mu, construction, m_hi, notes, find):
     model = growth_model(arch)
     if model.size_bound is None:
         return None
     b = float(model.size_bound.value)
-    scales = _Scales(F, norm, measure, construction)
+    scales = _Scales(F, norm, mu, construction)
 
     def pred(m):
         eps, log2_m = scales.point(m)
@@ -182,15 +171,8 @@ def _search_C(F, arch, norm, measure, construction, m_hi, notes, find):
         notes.append(f"Theorem C ({construction}): no packing with more than 2^{b:g} members "
                      f"for m <= {m_hi}")
         return None
-    return theorem_C(scales.packing(m), model.size_bound, norm=norm,
-                     measure=_describe_measure(measure), function_class=_describe_class(F),
-                     network_class=describe_network(arch),
-                     size_mp=lambda dps: _at_dps(dps, model.size_mp))
-
-
-def _at_dps(dps, fn, *args):
-    with mpmath.workdps(dps):
-        return fn(*args)
+    route = {"construction": construction, "m": int(m)}
+    return _issue(F, arch, norm, mu, "C", route, notes, f"Theorem C ({construction}) at m={m}")
 
 
 def _search_S(F, arch, m_hi, notes, find):
@@ -209,26 +191,13 @@ def _search_S(F, arch, m_hi, notes, find):
     if m is None:
         notes.append(f"Theorem S: no sign family with more than {V:g} bumps for m <= {m_hi}")
         return None
-    return theorem_S(F.sign_family(m), vc, function_class=_describe_class(F),
-                     network_class=describe_network(arch),
-                     vcdim_mp=lambda dps: _at_dps(dps, model.vcdim_mp, vc))
+    return _issue(F, arch, Norm.parse("sup"), None, "S", {"m": int(m)}, notes, f"Theorem S at m={m}")
 
 
 def _lemma_D(F, arch, notes):
-    fn = getattr(F, "sup_norm_discontinuity", None)
-    if fn is None:
+    if getattr(F, "sup_norm_discontinuity", None) is None:
         return None
-    try:
-        info = fn()
-    except (ValueError, NotImplementedError) as exc:
-        notes.append(f"Lemma D: {exc}")
-        return None
-    value = float(getattr(info, "value", 0.5) if not isinstance(info, (int, float)) else info)
-    tag = getattr(info, "tag", "P")
-    witness = "f(x) = 1[x_1 >= 1/2]"
-    cert = lemma_D(arch.activation.name, function_class=_describe_class(F),
-                   network_class=describe_network(arch), value=min(value, 0.5), tag=tag,
-                   witness=str(witness))
+    cert = _issue(F, arch, Norm.parse("sup"), None, "D", {}, [], "Lemma D")
     if cert is None:
         notes.append(f"Lemma D (sup_norm_discontinuity(): distance >= 1/2 from every "
                      f"continuous network) does not apply: activation "
@@ -259,44 +228,26 @@ def cache_info() -> dict:
     return {"size": len(_CACHE), "max_size": CACHE_SIZE, **_STATS}
 
 
-def _class_key(F):
-    to_dict = getattr(F, "to_dict", None)
-    if not callable(to_dict):
-        return None
+def _cache_key(F, arch, norm, mu, tail, construction, m_max, search):
     try:
-        desc = to_dict()
-        key = (type(F).__name__, tuple(sorted(desc.items())))
+        fkey = json.dumps(F.to_dict(), sort_keys=True)
+        mkey = None if mu is None else json.dumps(mu.to_dict(), sort_keys=True)
+        key = (fkey, arch, norm, mkey, tail, construction, m_max, search)
         hash(key)
-    except (TypeError, AttributeError):
-        return None
-    return key
-
-
-def _cache_key(F, arch, norm, measure, tail, construction, m_max, search):
-    fkey = _class_key(F)
-    if fkey is None:
-        return None
-    key = (fkey, arch, norm, measure, tail, construction, m_max, search)
-    try:
-        hash(key)
-    except TypeError:
+    except (TypeError, ValueError, AttributeError):
         return None
     return key
 
 
 def _copy(cert) -> Certificate:
-    """An independent copy (nested ingredients copied; evaluators shared)."""
-    return Certificate(value=cert.value, theorem=cert.theorem, norm=cert.norm,
-                       measure=cert.measure, function_class=cert.function_class,
-                       network_class=cert.network_class,
-                       ingredients=_tree_copy(cert.ingredients), tags=dict(cert.tags),
-                       recompute=dict(cert.recompute))
+    """An independent copy (nested route and ingredients copied)."""
+    return Certificate(cert.claim, _tree_copy(cert.route), _tree_copy(cert.ingredients), dict(cert.tags))
 
 
-def _direct(F, arch, norm, measure, tail, construction, m_max, search):
+def _direct(F, arch, norm, mu, tail, construction, m_max, search):
     """Direct certificates at ``norm`` and notes, cached; the returned objects are shared
     with the cache and must be copied before they leave this module."""
-    key = _cache_key(F, arch, norm, measure, tail, construction, m_max, search)
+    key = _cache_key(F, arch, norm, mu, tail, construction, m_max, search)
     if key is not None and key in _CACHE:
         _CACHE.move_to_end(key)
         _STATS["hits"] += 1
@@ -304,7 +255,7 @@ def _direct(F, arch, norm, measure, tail, construction, m_max, search):
     _STATS["misses"] += 1
     find = smallest_true if search else first_power_of_two
     notes, certs = [], []
-    if norm == "sup":
+    if norm.is_sup:
         c = _search_S(F, arch, m_max, notes, find)
         if c is not None:
             certs.append(c)
@@ -313,25 +264,25 @@ def _direct(F, arch, norm, measure, tail, construction, m_max, search):
             certs.append(d)
         elif getattr(F, "sup_norm_discontinuity", None) is not None:
             notes = _drop_discontinuity_advice(notes)
-        for cons in _constructions(F, construction, "sup"):
+        for cons in _constructions(F, construction, norm):
             try:
-                c = _search_C(F, arch, "sup", None, cons, m_max, notes, find)
+                c = _search_C(F, arch, norm, None, cons, m_max, notes, find)
             except (ValueError, TypeError) as exc:
                 notes.append(f"Theorem C ({cons}, sup): {exc}")
                 c = None
             if c is not None:
                 certs.append(c)
+    elif norm.p > P_DIRECT_MAX:
+        notes.append(f"direct routes at {norm.label} are not attempted for p > {P_DIRECT_MAX:g} "
+                     f"(the per-pair tail (eps/2B)^p leaves Theorem L no room); see Lemma T")
     else:
         for cons in _constructions(F, construction, norm):
-            c = _search_L(F, arch, norm, measure, cons, tail, m_max, notes, find)
+            c = _search_L(F, arch, norm, mu, cons, tail, m_max, notes, find)
             if c is not None:
                 certs.append(c)
-            c = _search_C(F, arch, norm, measure, cons, m_max, notes, find)
+            c = _search_C(F, arch, norm, mu, cons, m_max, notes, find)
             if c is not None:
                 certs.append(c)
-    network = arch.to_dict()
-    for c in certs:
-        c.ingredients.setdefault("network", network)
     result = (tuple(certs), tuple(notes))
     if key is not None:
         _CACHE[key] = result
@@ -340,28 +291,33 @@ def _direct(F, arch, norm, measure, tail, construction, m_max, search):
     return result
 
 
-def _measure_desc(F, measure) -> dict:
-    if measure is None:
-        return {"name": "lebesgue", "d": F.d}
-    return dict(measure.to_dict())
+def _transfer(inner: Certificate, F, arch, norm, mu_claim) -> Certificate:
+    """Lemma T applied to a direct certificate at ``L^q(mu)`` (the same code as
+    :func:`derive`'s transfer, so that verify re-derives it exactly)."""
+    from approxbounds.classes.measures import measure_from_dict
+
+    der = Derivation(inner.value, inner.theorem, inner.norm, inner.ingredients, inner.tags, {})
+    out = transfer(der, F, arch, norm, measure_from_dict(inner.measure), mu_claim)
+    route = {**inner.route, "certified_norm": inner.norm.to_json(), "certified_measure": inner.measure}
+    return _certificate(F, arch, norm, mu_claim, route, out)
 
 
-def _transferred(F, arch, norm, measure, tail, construction, m_max, search, notes):
+def _transferred(F, arch, norm, mu, tail, construction, m_max, search, notes):
     """Lemma T candidates: direct certificates at ``q < norm`` carried over to ``norm``."""
     out = []
-    desc = _measure_desc(F, measure)
-    for q in TRANSFER_NORMS:
-        if norm != "sup" and not q < norm:
+    for qv in TRANSFER_NORMS:
+        q = Norm.parse(qv)
+        if not q < norm:
             continue
         try:
-            inner, _ = _direct(F, arch, q, measure, tail, construction, m_max, search)
+            inner, _ = _direct(F, arch, q, mu, tail, construction, m_max, search)
         except ValueError as exc:  # e.g. a construction that does not exist at L^q
-            notes.append(f"Lemma T from L^{q:g}: {exc}")
+            notes.append(f"Lemma T from {q.label}: {exc}")
             continue
         found = [c for c in inner if c.theorem in ("L", "C")]
         if not found:
-            notes.append(f"Lemma T from L^{q:g}: no certificate at L^{q:g} either")
-        out.extend(norm_transfer(c, norm, desc) for c in found)
+            notes.append(f"Lemma T from {q.label}: no certificate at {q.label} either")
+        out.extend(_transfer(c, F, arch, norm, None if norm.is_sup else mu) for c in found)
     return out
 
 
@@ -374,20 +330,25 @@ def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
     :func:`lower_bound` uses) also those carried over from ``L^q``, ``q`` in
     ``TRANSFER_NORMS`` below ``norm``, by Lemma T (after the direct ones).
     """
-    norm = _coerce_norm(norm)
+    from approxbounds.classes.measures import check_measure
+
+    F = _coerce_class(F)
+    norm = Norm.parse(norm)
     check_choice("tail", tail, TAILS)
     arch = _coerce_arch(G)
     if isinstance(m_max, bool) or not isinstance(m_max, int) or m_max < 1:
         raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
     check_bool("transfer", transfer)
+    check_bool("search", search)
     if measure is not None and getattr(measure, "d", F.d) != F.d:
         raise ValueError(f"measure dimension {measure.d} differs from the class dimension {F.d}")
-    if arch.d_in != F.d:
+    if getattr(arch, "d_in", F.d) != F.d:
         raise ValueError(f"G has input dimension {arch.d_in}, F lives on [0,1]^{F.d}")
-    direct, direct_notes = _direct(F, arch, norm, measure, tail, construction, m_max, search)
+    mu = check_measure(measure, F.d)
+    direct, direct_notes = _direct(F, arch, norm, mu, tail, construction, m_max, search)
     certs, notes = [_copy(c) for c in direct], list(direct_notes)
     if transfer:
-        certs += _transferred(F, arch, norm, measure, tail, construction, m_max, search, notes)
+        certs += _transferred(F, arch, norm, mu, tail, construction, m_max, search, notes)
     return certs, notes
 
 
@@ -401,8 +362,8 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
         E.g. ``Holder(d, alpha)`` or ``Monotone(d)`` from :mod:`approxbounds.classes`.
     G : Architecture or str
         Network class (a spec string such as ``"2,35x9,1"`` means a ReLU MLP).
-    norm : float >= 1 or "sup"
-        ``p`` of :math:`L^p(\mu)` or the sup norm.
+    norm : float >= 1, "sup" or Norm
+        ``p`` of :math:`L^p(\mu)` or the sup norm (parsed by :meth:`Norm.parse`).
     measure : Measure, optional
         :math:`\mu` for ``L^p`` (default Lebesgue on :math:`[0,1]^d`).
     tail : {"chernoff", "hoeffding"}
@@ -433,7 +394,6 @@ def lower_bound(F, G, norm=2, measure=None, tail: str = "chernoff", search: bool
     NoCertificateError
         (a ``ValueError``) when no theorem applies; the message lists why.
     """
-    check_bool("search", search)
     certs, notes = certificates(F, G, norm, measure, tail, construction=construction,
                                 m_max=m_max, search=search, transfer=transfer)
     if not certs:

@@ -1,7 +1,7 @@
 """Plain-text explanation of a certificate's chain of inequalities (words and numbers)."""
 from __future__ import annotations
 
-from .certificate import THEOREMS, theorem_label
+from approxbounds.claims import THEOREMS, measure_label, theorem_label
 
 __all__ = ["explain_certificate", "format_int"]
 
@@ -26,7 +26,7 @@ def _explain_L(c) -> list[str]:
     lines = [
         f"1. Packing ({pk['construction']}, grid m={pk['m']}, tag {pk['tag']}): at least "
         f"2^{_g(i['log2_M'])} functions of F, pairwise >= eps = {_g(i['eps'], 10)} apart in "
-        f"L^{_g(p)}({c.measure}); F maps into [a, a+B] = [{_g(i['a'])}, {_g(i['a'] + i['B'])}].",
+        f"L^{_g(p)}({measure_label(c.measure)}); F maps into [a, a+B] = [{_g(i['a'])}, {_g(i['a'] + i['B'])}].",
         "2. Suppose each member f_i had g_i in G with ||f_i - g_i|| < eps/4. Clipping g_i to "
         "[a, a+B] is 1-Lipschitz pointwise, so the clipped g_i stay < eps/4 from f_i and are "
         "pairwise > eps/2 apart.",
@@ -90,14 +90,14 @@ def _explain_D(c) -> list[str]:
 
 def _explain_transfer(c, view, step: int) -> list[str]:
     tr = c.ingredients.get("transfer", {}) or {}
-    q = _g(c.certified_norm)
+    q = _g(c.certified_norm.p)
     mu = tr.get("measure", {}) or {}
-    if c.norm == "sup":
+    if c.norm.is_sup:
         ineq = (f"||h||_{{L^{q}(mu)}}^{q} = int |h|^{q} dmu <= (sup|h|)^{q} mu(X) = "
                 f"||h||_inf^{q}")
         target = "sup norm"
     else:
-        p = _g(c.norm)
+        p = _g(c.norm.p)
         ineq = (f"Hoelder with exponents p/q, p/(p-q) and mu(X) = 1 give "
                 f"||h||_{{L^{q}(mu)}} <= ||h||_{{L^{p}(mu)}}  (q = {q} <= p = {p})")
         target = c.norm_label
@@ -125,7 +125,7 @@ def explain_certificate(cert) -> str:
     A transferred certificate (Lemma T) shows its chain at the norm ``q`` where it was
     checked, then the transfer step to the requested norm.
     """
-    head = [cert.summary(), THEOREMS[cert.theorem] + "."]
+    head = [cert.summary(), f"{THEOREMS[cert.theorem].label}: {THEOREMS[cert.theorem].statement}."]
     view = cert.certified_view()
     body = _EXPLAIN[cert.theorem](view)
     if cert.transferred:

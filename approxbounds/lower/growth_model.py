@@ -302,9 +302,23 @@ _SOURCES = {
 }
 
 
+def growth_model(G):
+    """Cached capacity model of the network class ``G``.
+
+    A feed-forward :class:`~approxbounds.capacity.Architecture` gets a :class:`GrowthModel`;
+    any other network class provides its own through a ``growth_model()`` method returning an
+    object with the same interface (``pdim``, ``vcdim``, ``size_bound``, ``fast(N)``,
+    ``bound(N)``, ``log2_growth_mp(method, N, ingredients)``, ``vcdim_mp(bound)``,
+    ``size_mp()``, ``arch``).
+    """
+    own = getattr(G, "growth_model", None)
+    if callable(own):
+        return own()
+    return _feedforward_model(G)
+
+
 @functools.lru_cache(maxsize=4096)
-def growth_model(arch) -> GrowthModel:
-    """Cached :class:`GrowthModel` of ``arch`` (architectures are hashable)."""
+def _feedforward_model(arch) -> GrowthModel:
     return GrowthModel(arch)
 
 

@@ -1,5 +1,6 @@
 r"""Theorems L, S, C and Lemma D of ``docs/theory.md``, each turning concrete ingredients
-into a :class:`~approxbounds.lower.certificate.Certificate`.
+into a :class:`Derivation` (value, ingredients, tags and high-precision re-evaluators); the
+claim it proves is attached by :mod:`approxbounds.lower.derive`.
 
 The functions here know nothing about *how* packings or capacity bounds are obtained: they
 take a packing-like object (attributes ``separation``, ``log2_size``, ``m``,
@@ -37,11 +38,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Integral
 
+from approxbounds.norms import Norm
+
 from .._validation import check_choice, check_real
-from .certificate import Certificate
 from .tails import TAILS, _sample_size, ln_mean_floor
 
 __all__ = [
+    "Derivation",
     "LCondition",
     "theorem_L_condition",
     "theorem_L",
@@ -73,6 +76,37 @@ LEMMA_T_STATEMENT = ("Lemma T: norm monotonicity on a probability measure, "
 TRANSFER_NORMS = (1.0, 2.0, 4.0)
 #: Activations whose networks are continuous functions of the input.
 CONTINUOUS_ACTIVATIONS = ("relu", "leaky_relu", "identity")
+
+
+@dataclass
+class Derivation:
+    """What a theorem derives from concrete ingredients.
+
+    Attributes
+    ----------
+    value : float
+        The bound the theorem gives (``eps/4``, ``c``, ``eps/2``, ``1/2``).
+    theorem : str
+        Key of :data:`approxbounds.claims.THEOREMS`.
+    norm : Norm
+        The norm of the statement.
+    ingredients : dict
+        Every raw number of the chain (exact ints where they are ints).
+    tags : dict
+        ``statement -> tag`` of every statement relied on (all "V"/"P").
+    recompute : dict
+        High-precision re-evaluators (``separation_mp(dps)``, ``log2_size_mp(dps)``,
+        ``value_range()``, ``log2_growth_mp(N, dps)``, ``vcdim_mp(dps)``, ``height_mp(dps)``,
+        ``n_points()``, ``log2_class_size_mp(dps)``) used by the high-precision check of the
+        chain; never serialised.
+    """
+
+    value: float
+    theorem: str
+    norm: Norm
+    ingredients: dict
+    tags: dict
+    recompute: dict
 
 
 def threshold_count(eps: float, B: float) -> int:
@@ -195,9 +229,8 @@ def _bound_dict(bound) -> dict:
 
 
 def theorem_L(packing, *, a: float, B: float, p: float, growth, tail: str = "chernoff",
-              function_class: str = "F", network_class: str = "G",
-              measure: str = "Lebesgue", growth_mp=None, condition: LCondition | None = None):
-    """Theorem L certificate for one packing, or ``None`` if the hypotheses fail.
+              growth_mp=None, condition: LCondition | None = None):
+    """Theorem L for one packing: a :class:`Derivation`, or ``None`` if the hypotheses fail.
 
     Parameters
     ----------
@@ -218,7 +251,7 @@ def theorem_L(packing, *, a: float, B: float, p: float, growth, tail: str = "che
 
     Returns
     -------
-    Certificate or None
+    Derivation or None
         Value ``eps/4``.
     """
     check_choice("tail", tail, TAILS)
@@ -249,14 +282,11 @@ def theorem_L(packing, *, a: float, B: float, p: float, growth, tail: str = "che
     recompute = _packing_recompute(packing)
     if growth_mp is not None:
         recompute["log2_growth_mp"] = growth_mp
-    return Certificate(value=eps / 4.0, theorem="L", norm=p, measure=measure,
-                       function_class=function_class, network_class=network_class,
-                       ingredients=ingredients, tags=tags, recompute=recompute)
+    return Derivation(eps / 4.0, "L", Norm.parse(p), ingredients, tags, recompute)
 
 
-def theorem_S(family, vc_bound, *, function_class: str = "F", network_class: str = "G",
-              vcdim_mp=None):
-    """Theorem S certificate (sup norm) or ``None`` when ``N <= VCdim`` bound.
+def theorem_S(family, vc_bound, *, vcdim_mp=None):
+    """Theorem S (sup norm): a :class:`Derivation`, or ``None`` when ``N <= VCdim`` bound.
 
     Parameters
     ----------
@@ -295,14 +325,11 @@ def theorem_S(family, vc_bound, *, function_class: str = "F", network_class: str
         recompute["height_mp"] = family.c_mp
     if callable(getattr(family, "n_points_exact", None)):
         recompute["n_points"] = family.n_points_exact
-    return Certificate(value=c, theorem="S", norm="sup", measure="sup norm",
-                       function_class=function_class, network_class=network_class,
-                       ingredients=ingredients, tags=tags, recompute=recompute)
+    return Derivation(c, "S", Norm.parse("sup"), ingredients, tags, recompute)
 
 
-def theorem_C(packing, size_bound, *, norm, measure: str = "Lebesgue",
-              function_class: str = "F", network_class: str = "G", size_mp=None):
-    """Theorem C certificate or ``None`` when the packing is not larger than ``|G|``.
+def theorem_C(packing, size_bound, *, norm, size_mp=None):
+    """Theorem C: a :class:`Derivation`, or ``None`` when the packing is not larger than ``|G|``.
 
     Parameters
     ----------
@@ -310,15 +337,16 @@ def theorem_C(packing, size_bound, *, norm, measure: str = "Lebesgue",
         Pairwise distance ``>= separation`` in the chosen norm, ``>= 2^log2_size`` members.
     size_bound : Bound-like
         ``value = log2 |G|`` (certified).
-    norm : float or "sup"
+    norm : Norm (or anything :meth:`Norm.parse` takes)
     size_mp : callable, optional
         ``dps -> mpf`` exact re-evaluation of ``log2 |G|``.
 
     Returns
     -------
-    Certificate or None
+    Derivation or None
         Value ``separation / 2``.
     """
+    norm = Norm.parse(norm)
     eps = float(packing.separation)
     log2_m = float(packing.log2_size)
     b = float(size_bound.value)
@@ -327,7 +355,7 @@ def theorem_C(packing, size_bound, *, norm, measure: str = "Lebesgue",
     if size_bound.tag not in ("V", "P") or not log2_m > b + 1e-9 * max(1.0, b):
         return None
     ingredients = {
-        "eps": eps, "log2_M": log2_m, "log2_G": b, "norm": norm,
+        "eps": eps, "log2_M": log2_m, "log2_G": b, "norm": norm.to_json(),
         "packing": _packing_dict(packing), "capacity": _bound_dict(size_bound),
     }
     tags = {
@@ -338,26 +366,20 @@ def theorem_C(packing, size_bound, *, norm, measure: str = "Lebesgue",
     recompute = _packing_recompute(packing)
     if size_mp is not None:
         recompute["log2_class_size_mp"] = size_mp
-    return Certificate(value=eps / 2.0, theorem="C", norm=norm,
-                       measure="sup norm" if norm == "sup" else measure,
-                       function_class=function_class, network_class=network_class,
-                       ingredients=ingredients, tags=tags, recompute=recompute)
+    return Derivation(eps / 2.0, "C", norm, ingredients, tags, recompute)
 
 
-def lemma_D(activation_name: str, *, function_class: str = "Monotone",
-            network_class: str = "G", value: float = 0.5, tag: str = "P",
+def lemma_D(activation_name: str, *, value: float = 0.5, tag: str = "P",
             witness: str = "f(x) = 1[x_1 >= 1/2]"):
-    """Lemma D certificate (``1/2`` in sup norm against continuous networks) or ``None``
-    when the activation is not continuous."""
+    """Lemma D (``1/2`` in sup norm against continuous networks): a :class:`Derivation`, or
+    ``None`` when the activation is not continuous."""
     if activation_name not in CONTINUOUS_ACTIVATIONS:
         return None
     ingredients = {"activation": activation_name, "continuous": True, "witness": witness,
                    "value_claimed": float(value)}
     tags = {LEMMA_D_STATEMENT: tag,
             "networks with continuous activations are continuous": "P"}
-    return Certificate(value=float(value), theorem="D", norm="sup", measure="sup norm",
-                       function_class=function_class, network_class=network_class,
-                       ingredients=ingredients, tags=tags)
+    return Derivation(float(value), "D", Norm.parse("sup"), ingredients, tags, {})
 
 
 def probability_measure_problem(desc) -> str | None:
@@ -403,49 +425,42 @@ def _tree_copy(obj):
     return obj
 
 
-def norm_transfer(inner, norm, measure_desc: dict):
-    """Lemma T: the certificate ``inner`` at ``L^q(mu)`` restated for ``L^p(mu)``
+def norm_transfer(inner: Derivation, norm, measure_desc: dict) -> Derivation:
+    """Lemma T: the derivation ``inner`` at ``L^q(mu)`` restated for ``L^p(mu)``
     (``q <= p``) or the sup norm.
 
     Parameters
     ----------
-    inner : Certificate
-        Theorem L or C certificate at a finite norm ``q = inner.norm``.
-    norm : float or "sup"
-        Target norm ``p >= q`` or ``"sup"``.
+    inner : Derivation
+        Theorem L or C at a finite norm ``q = inner.norm``.
+    norm : Norm (or anything :meth:`Norm.parse` takes)
+        Target norm ``p >= q`` or the sup norm.
     measure_desc : dict
-        ``mu.to_dict()`` of the measure the inner certificate was obtained for; must be a
+        ``mu.to_dict()`` of the measure the inner chain was obtained for; must be a
         probability measure (:func:`probability_measure_problem`).
 
     Returns
     -------
-    Certificate
+    Derivation
         Same theorem, value and chain as ``inner``; ``norm`` is the target, the ingredient
         ``certified_norm`` is ``q`` and ``transfer`` records the lemma's hypotheses.
     """
-    if inner.theorem not in ("L", "C") or inner.norm == "sup":
-        raise ValueError(f"norm transfer needs a Theorem L or C certificate at a finite norm, "
-                         f"got Theorem {inner.theorem} at {inner.norm!r}")
+    norm = Norm.parse(norm)
+    if inner.theorem not in ("L", "C") or inner.norm.is_sup:
+        raise ValueError(f"norm transfer needs a Theorem L or C derivation at a finite norm, "
+                         f"got Theorem {inner.theorem} at {inner.norm.label}")
     if "certified_norm" in inner.ingredients:
-        raise ValueError("the certificate is already a transferred one")
-    q = check_real("certified norm q", inner.norm, low=1.0)
-    if norm != "sup":
-        p = check_real("norm", norm, low=1.0)
-        if not q <= p:
-            raise ValueError(f"norm transfer needs q <= p, got q={q:g} > p={p:g}")
-        norm = p
+        raise ValueError("the derivation is already a transferred one")
+    q = inner.norm
+    if not q <= norm:
+        raise ValueError(f"norm transfer needs q <= p, got q={q.p:g} > p={norm.p:g}")
     problem = probability_measure_problem(measure_desc)
     if problem is not None:
         raise ValueError(f"norm transfer needs a probability measure: {problem}")
     ingredients = _tree_copy(inner.ingredients)
-    ingredients["certified_norm"] = q
-    ingredients["transfer"] = {
-        "lemma": "T", "from_norm": q, "to_norm": norm,
-        "certified_measure": inner.measure, "measure": dict(measure_desc),
-    }
+    ingredients["certified_norm"] = q.to_json()
+    ingredients["transfer"] = {"lemma": "T", "from_norm": q.to_json(), "to_norm": norm.to_json(),
+                               "measure": dict(measure_desc)}
     tags = dict(inner.tags)
     tags[LEMMA_T_STATEMENT] = "P"
-    return Certificate(value=inner.value, theorem=inner.theorem, norm=norm,
-                       measure="sup norm" if norm == "sup" else inner.measure,
-                       function_class=inner.function_class, network_class=inner.network_class,
-                       ingredients=ingredients, tags=tags, recompute=dict(inner.recompute))
+    return Derivation(inner.value, inner.theorem, norm, ingredients, tags, dict(inner.recompute))

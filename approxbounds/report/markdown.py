@@ -7,8 +7,10 @@ __all__ = ["render_markdown", "fmt_value", "theorem_name", "THEOREM_NAMES"]
 
 _NORM_TITLE = {"sup": "sup norm"}
 
-#: certificate key (``Certificate.theorem``) -> name used in docs/theory.md
-THEOREM_NAMES = {"L": "Thm L", "S": "Thm S", "C": "Thm C", "D": "Lemma D"}
+from approxbounds.claims import THEOREMS
+
+#: certificate key (``Certificate.theorem``) -> short name (the table of approxbounds.claims)
+THEOREM_NAMES = {key: th.short for key, th in THEOREMS.items()}
 
 
 def theorem_name(key) -> str:

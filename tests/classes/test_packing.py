@@ -72,7 +72,7 @@ def test_packing_rebuilds_from_its_description_and_recomputes_its_size():
     import mpmath
 
     from approxbounds.classes import DensityBounded, Holder, Monotone
-    from approxbounds.classes.base import packing_from_dict, sign_family_from_dict
+    from approxbounds.classes.registry import packing_from_dict, sign_family_from_dict
 
     cases = [(Holder(2, 0.5), 2.0, None), (Holder(1, 2.5), 1.0, DensityBounded(1, 0.3)),
              (Monotone(3), 4.0, None), (Monotone(2), "sup", None)]

@@ -18,10 +18,11 @@ def test_cli_example_positive_verified(capsys):
     rc, d = _json(capsys, ["bound", "holder", "--d", "2", "--alpha", "1", "--p", "2",
                            "--arch", "2,35x9,1", "--json"])
     assert rc == 0
-    assert d["verified"] is True and d["value"] > 0 and d["theorem"] == "L"
-    ing = d["ingredients"]
+    claim = d["claim"]
+    assert d["verification"]["verified"] is True and claim["value"] > 0 and claim["theorem"] == "L"
+    ing = d["proof"]["ingredients"]
     assert ing["N"] == ing["n"] * (ing["K"] - 1)
-    assert d["value"] == pytest.approx(ing["eps"] / 4)
+    assert claim["value"] == pytest.approx(ing["eps"] / 4)
 
 
 def test_cli_human_output(capsys):
@@ -43,11 +44,11 @@ def test_cli_human_output(capsys):
 ])
 def test_cli_variants(capsys, argv, theorem):
     rc, d = _json(capsys, ["bound", *argv, "--json"])
-    assert rc == 0 and d["verified"] is True and d["value"] > 0
+    assert rc == 0 and d["verification"]["verified"] is True and d["claim"]["value"] > 0
     if theorem:
-        assert d["theorem"] == theorem
+        assert d["claim"]["theorem"] == theorem
     else:  # quantized: the counting theorem is among the certificates
-        assert "C" in {d["theorem"], *(a["theorem"] for a in d["alternatives"])}
+        assert "C" in {d["claim"]["theorem"], *(a["claim"]["theorem"] for a in d["alternatives"])}
 
 
 @pytest.mark.parametrize("argv,needle", [
@@ -73,7 +74,7 @@ def test_cli_subprocess_json():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
-    assert d["verified"] is True and d["value"] > 0
+    assert d["verification"]["verified"] is True and d["claim"]["value"] > 0
 
 
 def test_transferred_certificate_and_lemma_names_are_printed(capsys):

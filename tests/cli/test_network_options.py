@@ -29,7 +29,8 @@ def test_bound_uses_counting_theorem_for_a_finite_class(capsys):
     assert main(["bound", "holder", "--d", "2", "--alpha", "1", "--arch", "2,8,1",
                  "--bits", "2", "--quantize", "all", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["theorem"] == "C" and out["verified"] is True and out["value"] > 0
+    assert out["claim"]["theorem"] == "C" and out["verification"]["verified"] is True
+    assert out["claim"]["value"] > 0
 
 
 def test_version_flag(capsys):

@@ -82,7 +82,7 @@ def test_hamming_ball_entropy_branch_is_an_upper_bound():
 
 def test_exceptional_fraction_at_most_minus_margin(small_result):
     """V(N, D-1) <= 2^{N H(delta)} and log2 M = N(1 - H(delta)) give log2 frac <= -margin."""
-    cert = small_result.certificate["ingredients"]
+    cert = small_result.certificate["proof"]["ingredients"]
     pk = cert["packing"]["ingredients"]
     frac = log2_exceptional_fraction(pk["N"], pk["D"], cert["log2_Pi"])
     assert frac == small_result.log2_exceptional_fraction
@@ -120,7 +120,7 @@ def test_result_keys_and_shapes(small_result):
                 "log2_exceptional_fraction", "worst_case_estimate", "ratio", "implied_check", "members"):
         assert key in d
     assert d["architecture"]["W"] == d["mlp"]["n_params"] == _hand_W(2, [4])
-    assert d["theorem"] == "L" and d["certified"] == r.certificate["value"] > 0
+    assert d["theorem"] == "L" and d["certified"] == r.certificate["claim"]["value"] > 0
     for m in d["members"]:
         for key in ("error", "error_clipped", "constant_error", "ratio", "best_ratio", "implied",
                     "consistent", "consistent_exact", "n_cells", "m"):
@@ -132,7 +132,7 @@ def test_result_keys_and_shapes(small_result):
     smooth, fit, cert = r.members
     assert smooth.m == 1 and smooth.n_cells == 1 and smooth.n_ones == 1
     assert fit.n_cells <= 4 < (fit.m + 1) ** 2          # largest grid with <= sum(hidden) cells
-    assert cert.m == r.certificate["ingredients"]["packing"]["m"]
+    assert cert.m == r.certificate["proof"]["ingredients"]["packing"]["m"]
     assert [m.implied for m in r.members] == [False, False, True]
     assert r.worst_case_estimate == max(m.error["estimate"] for m in r.members)
 

@@ -1,63 +1,74 @@
-"""Certificate: validation, JSON round trip, re-verification without attached evaluators."""
+"""Certificate: the claim format, JSON round trip, pickling, explanation."""
 import json
+import pickle
 
 import pytest
 
 from approxbounds.capacity import Architecture
+from approxbounds.claims import Claim, ClaimError
 from approxbounds.classes import Holder, Monotone
 from approxbounds.lower import Certificate, CertificateError, lower_bound
+from approxbounds.norms import Norm
 
 
 def _roundtrip(cert):
-    return Certificate.from_dict(json.loads(json.dumps(cert.to_dict())))
+    return Certificate.from_dict(json.loads(json.dumps(cert.to_dict(), allow_nan=False)))
 
 
-@pytest.mark.parametrize("F,G,norm,theorem", [
+CASES = [
     (Holder(2, 1.0), "2,35x9,1", 2, "L"),
     (Holder(2, 1.0), "2,35x9,1", "sup", "S"),
     (Holder(2, 1.0), Architecture.parse("2,10x2,1", bits=2, quantize="all"), 2, "C"),
     (Monotone(3), "3,10,1", "sup", "D"),
-])
-def test_json_roundtrip_still_verifies(F, G, norm, theorem):
+]
+
+
+@pytest.mark.parametrize("F,G,norm,theorem", CASES)
+def test_claim_is_at_the_top_and_roundtrips(F, G, norm, theorem):
     cert = lower_bound(F, G, norm=norm)
     assert cert.theorem == theorem
+    d = cert.to_dict()
+    assert list(d)[:4] == ["format", "version", "claim", "proof"]
+    claim = d["claim"]
+    assert claim["statement"] == "lower" and claim["theorem"] == theorem
+    assert claim["function_class"] == F.to_dict()
+    G_arch = Architecture.parse(G) if isinstance(G, str) else G
+    assert claim["network_class"] == G_arch.to_dict()
+    assert claim["norm"] == Norm.parse(norm).to_json() and claim["value"] == cert.value
+    assert (claim["measure"] is None) == Norm.parse(norm).is_sup
     back = _roundtrip(cert)
-    assert back.recompute == {}  # evaluators are not serialised
-    assert back.value == cert.value and back.ingredients["network"]["spec"]
-    assert back.verify(dps=50)
+    assert back.to_dict() == d and back.verify(dps=50)
     assert len(back.alternatives) == len(cert.alternatives)
 
 
-def test_roundtrip_tampered_growth_fails():
-    back = _roundtrip(lower_bound(Holder(2, 1.0), "2,35x9,1", norm=2))
-    # pretend the network were 4x narrower: the rebuilt capacity no longer matches
-    back.ingredients["network"]["widths"] = [9] * 9 + [1]
-    back.ingredients["network"].pop("W")
-    with pytest.raises(CertificateError, match="growth bound"):
-        back.verify()
+@pytest.mark.parametrize("F,G,norm,theorem", CASES)
+def test_certificates_pickle(F, G, norm, theorem):
+    cert = lower_bound(F, G, norm=norm)
+    again = pickle.loads(pickle.dumps(cert))
+    assert again.to_dict() == cert.to_dict() and again.verify()
 
 
-def test_roundtrip_tampered_vc_fails():
-    back = _roundtrip(lower_bound(Holder(2, 1.0), "2,35x9,1", norm="sup"))
-    back.ingredients["VCdim_bound"] = 10.0
-    with pytest.raises(CertificateError, match="VC bound"):
-        back.verify()
-
-
-def test_validation_of_fields():
+def test_claim_validation():
     good = lower_bound(Holder(1, 1.0), "1,10,1", norm=1)
-    kw = dict(theorem="L", norm=1.0, measure="Lebesgue", function_class="F",
-              network_class="G", ingredients={}, tags={"x": "P"})
-    with pytest.raises(ValueError, match="positive"):
-        Certificate(value=0.0, **kw)
-    with pytest.raises(ValueError, match="theorem"):
-        Certificate(value=1.0, **{**kw, "theorem": "Z"})
+    c = good.claim
+    with pytest.raises(ClaimError, match="value"):
+        Claim("lower", c.function_class, c.network_class, c.norm, c.measure, 0.0, "L")
+    with pytest.raises(ClaimError, match="theorem"):
+        Claim("lower", c.function_class, c.network_class, c.norm, c.measure, 1.0, "Z")
+    with pytest.raises(ClaimError, match="sup-norm statement"):
+        Claim("lower", c.function_class, c.network_class, c.norm, c.measure, 1.0, "S")
+    with pytest.raises(ClaimError, match="measure"):
+        Claim("lower", c.function_class, c.network_class, Norm.parse("sup"), c.measure, 1.0, "C")
+    with pytest.raises(ClaimError, match="statement"):
+        Claim("both", c.function_class, c.network_class, c.norm, c.measure, 1.0, "L")
     with pytest.raises(ValueError, match="V\\]/\\[P"):
-        Certificate(value=1.0, **{**kw, "tags": {"rate": "R"}})
-    with pytest.raises(ValueError, match="lacks the field"):
+        Certificate(c, good.route, good.ingredients, {"rate": "R"})
+    with pytest.raises(ValueError, match="not an approxbounds certificate"):
         Certificate.from_dict({"value": 1.0})
-    with pytest.raises(CertificateError, match="missing"):
-        Certificate(value=1.0, **kw).verify()
+    d = good.to_dict()
+    d["extra"] = 1
+    with pytest.raises(ValueError, match="unexpected top-level"):
+        Certificate.from_dict(d)
     assert good.verify()
 
 
@@ -66,11 +77,12 @@ def test_error_names_the_step():
     cert.ingredients["K"] += 1
     with pytest.raises(CertificateError) as info:
         cert.verify()
-    assert info.value.step == "thresholds" and isinstance(info.value, ValueError)
+    assert info.value.step == "proof" and "proof.ingredients.K" in str(info.value)
+    assert isinstance(info.value, ValueError)
 
 
 def test_explain_and_summary_for_every_theorem():
-    from approxbounds.lower.certificate import theorem_label
+    from approxbounds.claims import theorem_label
 
     certs = [lower_bound(Holder(2, 1.0), "2,35x9,1", norm=2),
              lower_bound(Holder(2, 1.0), "2,35x9,1", norm="sup"),
@@ -91,16 +103,16 @@ def test_explain_and_summary_for_every_theorem():
 ])
 def test_transferred_roundtrip_and_explain(F, G, norm):
     cert = lower_bound(F, G, norm=norm)
-    assert cert.transferred and cert.certified_norm < 8
+    assert cert.transferred and cert.certified_norm < Norm.parse(8)
+    assert cert.route["certified_norm"] == cert.certified_norm.to_json()
     back = _roundtrip(cert)
     assert back.transferred and back.certified_norm == cert.certified_norm
     assert back.norm == cert.norm and back.to_dict() == cert.to_dict()
     assert back.verify(dps=50)
-    assert sum(a.transferred for a in back.alternatives) == sum(
-        a.transferred for a in cert.alternatives)
+    assert sum(a.transferred for a in back.alternatives) == sum(a.transferred for a in cert.alternatives)
     text = cert.explain()
-    q = f"L^{cert.certified_norm:g}"
-    assert f"Norm transfer (Lemma T" in text and f"checked in {q}(" in text
+    q = cert.certified_norm.label
+    assert "Norm transfer (Lemma T" in text and f"checked in {q}(" in text
     assert "[P] Lemma T" in text
     view = cert.certified_view()
     assert view.norm == cert.certified_norm and not view.transferred and view.verify()

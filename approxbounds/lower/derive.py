@@ -1,0 +1,275 @@
+r"""From a claim's objects and a proof route to the derivation the route gives.
+
+A *route* is the part of a proof that is a free choice: which packing construction, at which
+grid size ``m``, which tail bound, and — for Lemma T — at which norm ``q`` (and measure) the
+chain is run. Given the function class ``F``, the network class ``G``, the norm and the measure
+named by a claim, :func:`derive` rebuilds every ingredient of the chain from the route alone.
+:func:`approxbounds.lower.lower_bound` issues its certificates through this function after
+its searches have chosen the routes, and :mod:`approxbounds.lower.verify` re-runs it on the
+objects rebuilt from a certificate's claim: a certificate verifies only when its stored
+ingredients are exactly what its claim and route re-derive.
+
+Routes (JSON objects, exactly these keys):
+
+=========  ==========================================================================
+theorem    route
+=========  ==========================================================================
+L          ``{"construction": str, "m": int, "tail": "chernoff" | "hoeffding"}``
+C          ``{"construction": str, "m": int}``
+S          ``{"m": int}``
+D          ``{}``
+=========  ==========================================================================
+
+Lemma T adds ``"certified_norm"`` (``q`` as written by :meth:`Norm.to_json`, finite) and
+``"certified_measure"`` (the probability measure of the chain at :math:`L^q`; for a target
+:math:`L^p(\mu)` it must be :math:`\mu` itself) to an L or C route.
+"""
+from __future__ import annotations
+
+import numbers
+
+import mpmath
+
+from approxbounds.claims import CertificateError
+from approxbounds.norms import Norm
+
+from .tails import TAILS
+from .theorems import (CONTINUOUS_ACTIVATIONS, Derivation, lemma_D, norm_transfer, theorem_C,
+                       theorem_L, theorem_L_condition, theorem_S)
+
+__all__ = ["derive", "route_keys", "restate", "transfer", "RESTATED", "GrowthMP", "VCdimMP", "SizeMP"]
+
+#: ingredient under which every proof restates its claim (all fields but the value), so that
+#: no field of a claim can be edited without the proof disagreeing
+RESTATED = "restated_claim"
+
+_ROUTE_KEYS = {"L": ("construction", "m", "tail"), "C": ("construction", "m"), "S": ("m",), "D": ()}
+_TRANSFER_KEYS = ("certified_norm", "certified_measure")
+
+
+def route_keys(theorem: str, transferred: bool = False) -> tuple:
+    """The keys a route of ``theorem`` has (with the Lemma T keys when ``transferred``)."""
+    keys = _ROUTE_KEYS[theorem]
+    return keys + _TRANSFER_KEYS if transferred else keys
+
+
+class GrowthMP:
+    """``(N, dps) -> log2 Pi(N)`` of growth method ``method`` at high precision (picklable)."""
+
+    def __init__(self, model, method, ingredients):
+        self.model, self.method, self.ingredients = model, method, dict(ingredients)
+
+    def __call__(self, N, dps):
+        with mpmath.workdps(dps):
+            return self.model.log2_growth_mp(self.method, N, self.ingredients)
+
+
+class VCdimMP:
+    """``dps -> VC bound`` at high precision (picklable)."""
+
+    def __init__(self, model, bound):
+        self.model, self.bound = model, bound
+
+    def __call__(self, dps):
+        with mpmath.workdps(dps):
+            return self.model.vcdim_mp(self.bound)
+
+
+class SizeMP:
+    """``dps -> log2 |G|`` at high precision (picklable)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, dps):
+        with mpmath.workdps(dps):
+            return self.model.size_mp()
+
+
+def _fail(step, detail):
+    raise CertificateError(step, detail)
+
+
+def _route_int(route, key, minimum=1):
+    v = route[key]
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
+        _fail("route", f"route.{key} must be an integer >= {minimum}, got {v!r}")
+    return int(v)
+
+
+def _route_str(route, key, choices=None):
+    v = route[key]
+    if not isinstance(v, str) or (choices is not None and v not in choices):
+        extra = f" (one of {', '.join(choices)})" if choices else ""
+        _fail("route", f"route.{key} must be a string{extra}, got {v!r}")
+    return v
+
+
+def _check_route(theorem, route):
+    if not isinstance(route, dict):
+        _fail("route", f"the route must be a JSON object, got {route!r}")
+    transferred = any(k in route for k in _TRANSFER_KEYS)
+    if transferred and theorem not in ("L", "C"):
+        _fail("route", f"only Theorem L/C chains are transferred by Lemma T, got Theorem {theorem}")
+    keys = route_keys(theorem, transferred)
+    missing = [k for k in keys if k not in route]
+    extra = sorted(set(route) - set(keys))
+    if missing:
+        _fail("route", f"missing route field(s) {', '.join(missing)} for Theorem {theorem}")
+    if extra:
+        _fail("route", f"unexpected route field(s) {', '.join(map(str, extra))} for Theorem {theorem}")
+    return transferred
+
+
+def _growth_model(G):
+    from .growth_model import growth_model
+
+    return growth_model(G)
+
+
+def _packing(F, m, norm: Norm, mu, construction):
+    try:
+        return F.packing(m, "sup" if norm.is_sup else norm.p, mu, construction)
+    except (TypeError, ValueError) as exc:
+        _fail("packing", f"construction {construction!r} at m={m}: {exc}")
+
+
+def _derive_L(F, G, norm: Norm, mu, route) -> Derivation:
+    m = _route_int(route, "m")
+    tail = _route_str(route, "tail", TAILS)
+    construction = _route_str(route, "construction")
+    if norm.is_sup:
+        _fail("norm", "Theorem L is an L^p statement, not a sup-norm one")
+    pk = _packing(F, m, norm, mu, construction)
+    model = _growth_model(G)
+    B = float(F.B)
+    eps = float(pk.separation)
+    if not 0.0 < eps <= B:
+        _fail("range", f"the packing separation {eps!r} is not in (0, B={B}]")
+    cond = theorem_L_condition(float(pk.log2_size), eps, B, norm.p, model.bound, tail)
+    if not cond.holds:
+        _fail("counting", f"the hypotheses of Theorem L fail for this route: log2 M = {pk.log2_size:.10g} "
+                          f"does not exceed log2 Pi(N) = {cond.log2_pi:.10g} (N = {cond.N})")
+    return theorem_L(pk, a=float(F.a), B=B, p=norm.p, growth=model.bound, tail=tail,
+                     growth_mp=GrowthMP(model, cond.bound.method, cond.bound.ingredients),
+                     condition=cond)
+
+
+def _derive_C(F, G, norm: Norm, mu, route) -> Derivation:
+    m = _route_int(route, "m")
+    construction = _route_str(route, "construction")
+    model = _growth_model(G)
+    if model.size_bound is None:
+        _fail("class size", "G is not a finite class (full-precision parameters remain)")
+    pk = _packing(F, m, norm, mu, construction)
+    out = theorem_C(pk, model.size_bound, norm=norm, size_mp=SizeMP(model))
+    if out is None:
+        _fail("counting", f"the packing (2^{pk.log2_size:.10g} members) is not larger than "
+                          f"|G| <= 2^{float(model.size_bound.value):.10g}")
+    return out
+
+
+def _derive_S(F, G, norm: Norm, mu, route) -> Derivation:
+    m = _route_int(route, "m")
+    if not norm.is_sup:
+        _fail("norm", "Theorem S is a sup-norm statement")
+    try:
+        family = F.sign_family(m)
+    except (AttributeError, NotImplementedError, ValueError) as exc:
+        _fail("sign family", f"the function class has no sign family at m={m}: {exc}")
+    model = _growth_model(G)
+    vc = model.vcdim
+    out = theorem_S(family, vc, vcdim_mp=VCdimMP(model, vc))
+    if out is None:
+        _fail("shattering", f"N = {family.N} bumps do not exceed the VC bound {float(vc.value):.10g}")
+    return out
+
+
+def _derive_D(F, G, norm: Norm, mu, route) -> Derivation:
+    if not norm.is_sup:
+        _fail("norm", "Lemma D is a sup-norm statement")
+    obstruction = getattr(F, "sup_norm_discontinuity", None)
+    if obstruction is None:
+        _fail("witness", f"{getattr(F, 'name', F)} has no step-function witness (Lemma D applies to "
+                         "monotone classes)")
+    info = obstruction()
+    activation = G.activation.name
+    if activation not in CONTINUOUS_ACTIVATIONS:
+        _fail("continuity", f"activation {activation!r} is not known to give continuous networks")
+    return lemma_D(activation, value=min(float(info.value), 0.5), tag=info.tag,
+                   witness="f(x) = 1[x_1 >= 1/2]")
+
+
+_DERIVE = {"L": _derive_L, "C": _derive_C, "S": _derive_S, "D": _derive_D}
+
+
+def restate(der: Derivation, F, G, mu) -> Derivation:
+    """``der`` with :data:`RESTATED` set to the claim it proves (minus the value): statement,
+    the canonical descriptions of F and G, the norm, the measure (``None`` for sup), theorem."""
+    ingredients = {k: v for k, v in der.ingredients.items() if k != RESTATED}
+    ingredients[RESTATED] = {
+        "statement": "lower", "function_class": F.to_dict(), "network_class": G.to_dict(),
+        "norm": der.norm.to_json(), "measure": None if der.norm.is_sup else mu.to_dict(),
+        "theorem": der.theorem}
+    return Derivation(der.value, der.theorem, der.norm, ingredients, der.tags, der.recompute)
+
+
+def transfer(inner: Derivation, F, G, norm, mu_q, mu) -> Derivation:
+    """Lemma T on a derivation at ``L^q(mu_q)``, restated for the claim's ``norm`` and ``mu``."""
+    try:
+        stripped = Derivation(inner.value, inner.theorem, inner.norm,
+                              {k: v for k, v in inner.ingredients.items() if k != RESTATED},
+                              inner.tags, inner.recompute)
+        return restate(norm_transfer(stripped, norm, mu_q.to_dict()), F, G, mu)
+    except ValueError as exc:
+        _fail("norm transfer", str(exc))
+
+
+def derive(theorem: str, F, G, norm, mu, route: dict) -> Derivation:
+    """The derivation of ``theorem`` along ``route`` for the claim's objects.
+
+    Parameters
+    ----------
+    theorem : {"L", "C", "S", "D"}
+    F, G : function class, network class
+    norm : Norm
+        The claim's norm (the target norm of a Lemma T route).
+    mu : Measure or None
+        The claim's measure (``None`` for the sup norm).
+    route : dict
+        See the module docstring.
+
+    Raises
+    ------
+    CertificateError
+        The route is malformed, or its hypotheses fail (the step is named).
+    """
+    norm = Norm.parse(norm)
+    if theorem not in _DERIVE:
+        _fail("theorem", f"unknown theorem {theorem!r}")
+    if not _check_route(theorem, route):
+        return restate(_DERIVE[theorem](F, G, norm, mu, route), F, G, mu)
+    # Lemma T: the chain runs at L^q(mu_q) and is carried over to the claim's norm.
+    from approxbounds.classes.measures import measure_from_dict
+
+    try:
+        q = Norm.from_json(route["certified_norm"], "route.certified_norm")
+    except (TypeError, ValueError) as exc:
+        _fail("norm transfer", str(exc))
+    if q.is_sup:
+        _fail("norm transfer", "the certified norm q of Lemma T must be finite")
+    if not q <= norm:
+        _fail("norm transfer", f"norm monotonicity needs q <= p, got q={q.p:g} > p={norm.p:g}")
+    try:
+        mu_q = measure_from_dict(route["certified_measure"], "route.certified_measure")
+    except ValueError as exc:
+        _fail("probability measure", str(exc))
+    if mu_q.d != F.d:
+        _fail("probability measure", f"the measure lives on [0,1]^{mu_q.d}, F on [0,1]^{F.d}")
+    if not norm.is_sup and mu_q.to_dict() != mu.to_dict():
+        _fail("probability measure", "Lemma T from L^q(mu) to L^p(nu) needs nu = mu; the route's "
+                                     "certified_measure differs from the claim's measure")
+    inner_route = {k: v for k, v in route.items() if k not in _TRANSFER_KEYS}
+    inner = _DERIVE[theorem](F, G, q, mu_q, inner_route)
+    return transfer(inner, F, G, norm, mu_q, mu)
+
