@@ -5,6 +5,12 @@ protocol) into a trainable model: ``loss_and_grad``, ``grad_fn`` for
 :func:`approxbounds.nn.trainer.fit`, ``regularizer`` (none by default), ``wrap_optimizer``
 (no constraint step by default) and ``deployed`` (the model itself by default). Models with a
 penalty (QORNN), a projection step (ORNN) or a different inference network override them.
+
+Embeddings: token id :data:`PADDING_ID` (0, the padding of the Keras IMDB layout) is the padding
+token of every model with an ``embedding``: its row of ``E`` is zero at initialisation and
+:meth:`TrainingGlue.loss_and_grad` zeroes its gradient, so training never moves it (as
+``torch.nn.Embedding(..., padding_idx=0)`` in the official HadamRNN code). ``backward`` itself
+returns the true derivative of that row (finite-difference checks stay exact).
 """
 from __future__ import annotations
 
@@ -14,7 +20,10 @@ from approxbounds._validation import check_int
 from approxbounds.nn.losses import get_loss
 from approxbounds.nn.optim import GradientTransformation
 
-__all__ = ["TrainingGlue", "check_embedding_pair", "check_param_tree"]
+__all__ = ["TrainingGlue", "check_embedding_pair", "check_param_tree", "PADDING_ID"]
+
+#: token id of the padding token of embedding models (row of ``E`` kept at zero)
+PADDING_ID = 0
 
 
 def check_embedding_pair(embedding) -> tuple[int, int]:
@@ -59,6 +68,8 @@ class TrainingGlue:
     def loss_and_grad(self, params, x, target, loss="cross_entropy"):
         """``(value, grads)`` of ``loss(forward(x), target) + regularizer(params)``.
 
+        The gradient of the padding row ``E[PADDING_ID]`` of an embedding is set to zero.
+
         ``loss`` is a name for :func:`approxbounds.nn.losses.get_loss` or a callable
         ``(pred, target) -> (value, dpred)``.
         """
@@ -68,6 +79,8 @@ class TrainingGlue:
         y, cache = self.forward(params, x)
         value, dy = loss_fn(y, target)
         _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
+        if "E" in grads:                    # the padding row is never trained (module docstring)
+            grads["E"][PADDING_ID] = 0
         reg, rgrads = self.regularizer(params)
         if rgrads is not None:
             for k, g in rgrads.items():

@@ -12,10 +12,16 @@ size :math:`n = 2^k`, :math:`h_0 = 0`:
     W = \operatorname{diag}(\operatorname{sgn} u)\,(I_q\otimes S_m)/\sqrt{m},
 
 with :math:`S_n` the Sylvester Hadamard matrix (:mod:`approxbounds.nn.hadamard`),
-:math:`\operatorname{sgn} 0 = +1`, and :math:`Q_p` the per-tensor symmetric p-bit quantizer
-(:class:`approxbounds.nn.quantizers.KBit`). W is exactly orthogonal for every u. Trained
+:math:`\operatorname{sgn} 0 = 0` (``torch.sign``, as the official code), and :math:`Q_p` the
+per-tensor symmetric p-bit quantizer (:class:`approxbounds.nn.quantizers.KBit`; for p = 1 it
+is ternary {−α, 0, α}, as the official code). W is exactly orthogonal for every u without a
+zero entry (a coordinate :math:`u_i = 0` exactly, a probability-zero event, gives a zero row;
+the fast STE identity below then returns :math:`\partial L/\partial u_i = 0` for it). Trained
 parameters: ``u`` (n), ``U`` (n, d_in), ``b`` (n), ``V`` (d_out, n), ``c`` (d_out) and, for
-text, an embedding ``E`` (vocab, dim) with ``dim = d_in``.
+text, an embedding ``E`` (vocab, dim) with ``dim = d_in`` whose row 0 is the padding token:
+zero at initialisation and never trained (its gradient is masked by
+:meth:`~approxbounds.models._base.TrainingGlue.loss_and_grad`), as ``nn.Embedding(...,
+padding_idx=0)`` in the official code.
 
 Straight-through estimators: the sign and :math:`Q_p` are treated as the identity in the
 backward pass, i.e. the gradient returned for ``u`` is :math:`\partial L/\partial s` of the
@@ -67,7 +73,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
-from approxbounds.models._base import TrainingGlue, check_embedding_pair, check_param_tree
+from approxbounds.models._base import PADDING_ID, TrainingGlue, check_embedding_pair, check_param_tree
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.hadamard import block_fwht, check_power_of_two, fwht, kron_factors, sylvester
 from approxbounds.nn.quantizers import KBit
@@ -80,8 +86,8 @@ _ONEHOT_DENSE_MAX = 256   # vocabularies up to this size scatter gradients with 
 
 
 def _sign(u: np.ndarray) -> np.ndarray:
-    one = np.ones((), dtype=u.dtype)
-    return np.where(u >= 0, one, -one)
+    """sgn u with sgn 0 = 0 (``torch.sign``, the official HadamRNN convention)."""
+    return np.sign(u)
 
 
 @dataclass
@@ -180,9 +186,11 @@ class HadamRNN(TrainingGlue, Layer):
     def init(self, rng: np.random.Generator, dtype=None) -> dict:
         r"""Initialisation of the official HadamRNN code (deel-ai-papers/hadamRNN; docs/rnn.md §1).
 
-        u ~ U(±√(6/(n+1))); U, V Xavier-uniform; b ~ U(±1/√n) (b is the bias of the n×n
-        recurrent linear layer, so its fan-in is n, not d_in); c ~ U(±1/√n) (fan-in of V);
-        E ~ N(0, 1).
+        u ~ U(±√(6/(n+1))) (Xavier-uniform of a 1×n tensor); U, V Xavier-uniform,
+        U(±√(6/(fan_in + fan_out))); b ~ U(±1/√n) (b is the bias of the n×n recurrent linear
+        layer, ``nn.Linear(n, n)``, so its fan-in is n, not d_in); c ~ U(±1/√n) (bias of the
+        read-out ``nn.Linear(n, d_out)``, fan-in n); E ~ N(0, 1) with the padding row 0 set to
+        zero (``nn.Embedding(vocab, dim, padding_idx=0)``).
         """
         dt = self.dtype if dtype is None else check_dtype(dtype)
         n, d, o = self.n_hidden, self.n_in, self.n_out
@@ -197,6 +205,7 @@ class HadamRNN(TrainingGlue, Layer):
              "c": unif(1.0 / math.sqrt(n), o)}
         if self.embedding is not None:
             p["E"] = rng.standard_normal(self.embedding).astype(dt)
+            p["E"][PADDING_ID] = 0          # padding row: zero, never trained
         return p
 
     def _shapes(self) -> dict:

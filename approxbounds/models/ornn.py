@@ -58,7 +58,7 @@ import math
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int
-from approxbounds.models._base import TrainingGlue, check_embedding_pair, check_param_tree
+from approxbounds.models._base import PADDING_ID, TrainingGlue, check_embedding_pair, check_param_tree
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.optim import chain, project
 from approxbounds.nn.orthogonal import (
@@ -113,6 +113,7 @@ class SequenceModel(TrainingGlue, Layer):
         p["c"] = np.zeros(self.n_out, dtype=dt)
         if self.embedding is not None:
             p["E"] = rng.standard_normal(self.embedding).astype(dt)
+            p["E"][PADDING_ID] = 0           # padding row (models._base): zero, never trained
         return p
 
     def init_core(self, rng, dtype) -> dict:  # pragma: no cover - abstract
@@ -230,7 +231,8 @@ class ORNN(SequenceModel):
 
     Parameter tree: ``U`` (n, n_in), ``W`` or ``A`` (n, n), ``b`` (n) zeros, ``beta`` (n)
     U(±0.01), ``V`` (n_out, n) Xavier-uniform, ``c`` (n_out) zeros, ``E`` (vocab, dim) N(0, 1)
-    with an embedding. ``U`` is Xavier-uniform.
+    with an embedding (padding row 0 zero and never trained, :mod:`approxbounds.models._base`).
+    ``U`` is Xavier-uniform.
     """
 
     kind = "ornn"

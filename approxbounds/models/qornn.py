@@ -322,10 +322,11 @@ class QORNN(ORNN):
                 "fro_fp": _defect(wo, "fro"), "spectral_fp": _defect(wo, "spectral")}
 
     def storage(self) -> StorageAccount:
-        """Deployed storage: W at ``bits`` per entry, U at ``bits`` if quantized, the rest float32."""
-        q = {"W": self.bits}
+        """Deployed storage: W at ``bits`` per entry (2 for the ternary ``bits=1``), U at ``bits`` if quantized, the rest float32."""
+        per = self.quantizer.storage_bits      # k, or 2 for the ternary k = 1 (KBit)
+        q = {"W": per}
         if self.quantize_input:
-            q["U"] = self.bits
+            q["U"] = per
         return model_storage(self.param_shapes(), q, model=f"QORNN-{self.variant}(k={self.bits})")
 
     # ------------------------------------------------------------------ STE reference (tests)

@@ -74,11 +74,13 @@ def hadamrnn_storage(model, explicit_W: bool = False, scales: bool = True) -> St
 
     ``explicit_W``: count W as its stored ±1 entries (n² for HadamRNN, q·m² non-zeros for
     Block-HadamRNN, whose zero pattern is implicit) instead of the n sign bits.
-    U and V cost ``p`` bits per entry (32 if the model has ``bits=None``), plus one 32-bit
-    scale each when quantized and ``scales`` is true.
+    U and V cost ``p`` bits per entry (32 if the model has ``bits=None``; 2 for ``bits=1``,
+    whose official :math:`Q_1` is ternary, :class:`~approxbounds.nn.quantizers.KBit`), plus one
+    32-bit scale each when quantized and ``scales`` is true.
     """
     n, d, o = model.n_hidden, model.n_in, model.n_out
-    p = FP_BITS if model.bits is None else model.bits
+    # bits per stored entry: p, except the ternary 1-bit Q_1 (3 levels: 2 bits; KBit.storage_bits)
+    p = FP_BITS if model.bits is None else model.quantizer.storage_bits
     if explicit_W:
         w = tensor_bits((model.blocks, model.block_size, model.block_size), 1)
     else:

@@ -14,15 +14,21 @@ zeroes it where the float weight lies outside the quantizer's clip range, ``|w| 
 ``KBit``/``Ternary`` unless a fixed ``alpha`` is given.
 
 The k-bit quantizer is the per-tensor symmetric :math:`Q_p` of HadamRNN (Foucault et al.,
-ICLR 2025; docs/rnn.md §1)::
+ICLR 2025; docs/rnn.md §1), as the official code (``UniformQuantize`` in
+deel-ai-papers/hadamRNN, ``src/quantized_layers.py``) computes it::
 
     α  = max|w|  (α = 1 if w = 0),        Δ = α / 2^{p-1}
-    Q_p(w) = clip(round(w / Δ), -2^{p-1}, 2^{p-1} - 1) · Δ
+    Q_p(w) = clip(round(w / Δ), j_min, j_max) · Δ
+    (j_min, j_max) = (-2^{p-1}, 2^{p-1} - 1)  for p >= 2,    (-1, 1)  for p = 1
 
 with ``round`` half-to-even (as ``numpy.round`` and ``torch.round``) and no gradient
 through ``α``. Computing with the step Δ (exact in floating point) makes every output the
-correctly rounded value of its grid point, so ``quantize`` lands exactly on ``levels(α)``. Its values lie on the grid ``j·α/2^{p-1}``, ``j = -2^{p-1} .. 2^{p-1}-1``
-(2^p levels; for p = 1 they are {-α, 0}).
+correctly rounded value of its grid point, so ``quantize`` lands exactly on ``levels(α)``.
+For p >= 2 the values lie on the grid ``j·α/2^{p-1}``, ``j = -2^{p-1} .. 2^{p-1}-1`` (2^p
+levels); for p = 1 the official clamp keeps both ends, so "1-bit" :math:`Q_1` is **ternary**
+{-α, 0, α} (3 levels: it needs ⌈log₂ 3⌉ = 2 bits per stored weight, see
+:attr:`KBit.storage_bits`). ``KBit(1, one_bit="asymmetric")`` keeps the plain clip
+[-2^{p-1}, 2^{p-1}-1] = [-1, 0], i.e. the levels {-α, 0} of this package's earlier versions.
 """
 from __future__ import annotations
 
@@ -36,14 +42,21 @@ __all__ = ["Quantizer", "Sign", "Ternary", "KBit", "get_quantizer", "QUANTIZER_N
            "quantizer_from_config"]
 
 _STE = ("identity", "gated")
+#: conventions of the 1-bit :class:`KBit` (module docstring)
+ONE_BIT = ("ternary", "asymmetric")
 
 
 class Quantizer:
     """Base class: subclasses implement ``_q(w) -> (wq, clip)`` and ``levels``."""
 
     name = "quantizer"
-    #: bits needed to store one quantized weight (ceil(log2(number of levels)))
+    #: the quantizer's bit parameter (for :class:`KBit` the p of :math:`Q_p`)
     bits: int = 0
+
+    @property
+    def storage_bits(self) -> int:
+        """Bits needed to store one quantized weight, ⌈log₂(number of levels)⌉."""
+        return self.bits
 
     def __init__(self, ste: str = "identity"):
         self.ste = check_choice("ste", ste, _STE)
@@ -155,32 +168,61 @@ class KBit(Quantizer):
 
     ``alpha=None`` (default) recomputes α = max|w| at every call, exactly as HadamRNN;
     a positive float fixes the scale (then ``ste='gated'`` zeroes the gradient for ``|w| > α``).
+
+    ``one_bit`` matters only for ``bits=1``: ``"ternary"`` (default, the official HadamRNN
+    code: clamp ``j`` to [-1, 1], levels {-α, 0, α}) or ``"asymmetric"`` (the plain clip
+    [-1, 0], levels {-α, 0}).
     """
 
     name = "kbit"
 
-    def __init__(self, bits: int = 4, alpha: float | None = None, ste: str = "identity"):
+    def __init__(self, bits: int = 4, alpha: float | None = None, ste: str = "identity",
+                 one_bit: str = "ternary"):
         super().__init__(ste)
         self.bits = check_int("bits", bits, minimum=1, maximum=32)
         self.alpha = None if alpha is None else check_real("alpha", alpha, low=0.0, low_open=True, high=math.inf)
+        self.one_bit = check_choice("one_bit", one_bit, ONE_BIT)
+
+    def _range(self) -> tuple[int, int]:
+        """``(j_min, j_max)`` of the integer grid (module docstring)."""
+        half = 2 ** (self.bits - 1)
+        if self.bits == 1 and self.one_bit == "ternary":
+            return -1, 1
+        return -half, half - 1
+
+    @property
+    def n_levels(self) -> int:
+        """Number of distinct quantized values: 2^p, or 3 for the ternary p = 1."""
+        lo, hi = self._range()
+        return hi - lo + 1
+
+    @property
+    def storage_bits(self) -> int:
+        """Bits to store one quantized weight, ⌈log₂(number of levels)⌉ (p, or 2 for ternary p = 1)."""
+        return (self.n_levels - 1).bit_length()
 
     def _q(self, w):
         a = _alpha(w, self.alpha)
         half = 2.0 ** (self.bits - 1)
+        lo, hi = self._range()
         step = a / w.dtype.type(half)             # exact: division by a power of two
-        k = np.clip(np.round(w / step), -half, half - 1)
+        k = np.clip(np.round(w / step), lo, hi)
         return (k * step).astype(w.dtype, copy=False), a
 
     def levels(self, alpha: float = 1.0) -> np.ndarray:
-        """The ``2^p`` values ``j·α/2^{p-1}``, ``j = -2^{p-1}, ..., 2^{p-1} - 1`` (p <= 20)."""
+        """The values ``j·α/2^{p-1}`` for ``j`` in ``[j_min, j_max]`` (p <= 20; module docstring)."""
         alpha = check_real("alpha", alpha, low=0.0, low_open=True)
         if self.bits > 20:
             raise ValueError(f"levels() enumerates at most 2^20 values; bits={self.bits} > 20")
         half = 2 ** (self.bits - 1)
-        return np.arange(-half, half, dtype=np.float64) * (alpha / half)
+        lo, hi = self._range()
+        return np.arange(lo, hi + 1, dtype=np.float64) * (alpha / half)
 
     def config(self):
-        return {"name": self.name, "bits": self.bits, "alpha": self.alpha, "ste": self.ste}
+        cfg = {"name": self.name, "bits": self.bits, "alpha": self.alpha, "ste": self.ste}
+        if self.one_bit != "ternary":      # the default is left out: configs of earlier runs stay valid
+            cfg["one_bit"] = self.one_bit
+        return cfg
 
 
 _QUANTIZERS = {"sign": Sign, "binary": Sign, "ternary": Ternary, "kbit": KBit}

@@ -31,7 +31,8 @@ def q_p(w, p):
         return w.copy()
     alpha = np.max(np.abs(w)) or 1.0
     half = 2.0 ** (p - 1)
-    return np.clip(np.round(w * half / alpha), -half, half - 1) * alpha / half
+    hi = 1 if p == 1 else half - 1            # official clamp: p = 1 is ternary {-a, 0, a}
+    return np.clip(np.round(w * half / alpha), -half, hi) * alpha / half
 
 
 def ref_inputs(model, params, x):
@@ -108,11 +109,15 @@ def test_recurrent_matrix_orthogonal_with_allowed_entries(rng, n, blocks, dtype)
         np.testing.assert_array_equal(W, (np.diag(s) @ block_sylvester(n, m) / np.sqrt(m)).astype(dtype))
 
 
-def test_sign_of_zero_is_plus_one():
+def test_sign_of_zero_is_zero_as_torch_sign():
+    """Official convention (torch.sign): sgn 0 = 0, so u_i = 0 zeroes row i of W."""
     model = HadamRNN(1, 4, 1, dtype="float64")
     p = model.init(np.random.default_rng(0))
     p["u"] = np.array([0.0, -0.0, -1e-300, 2.0])
-    np.testing.assert_array_equal(model.signs(p), [1, 1, -1, 1])
+    np.testing.assert_array_equal(model.signs(p), [0, 0, -1, 1])
+    W = model.recurrent_matrix(p)
+    np.testing.assert_array_equal(W[:2], 0.0)
+    np.testing.assert_array_equal(np.abs(W[2:]), 0.5)
 
 
 def test_quantized_weights_on_the_p_bit_grid(rng):
@@ -122,11 +127,55 @@ def test_quantized_weights_on_the_p_bit_grid(rng):
         q = model.quantized_weights(p)
         for name in ("U", "V"):
             alpha = np.max(np.abs(p[name]))
-            levels = np.arange(-2 ** (bits - 1), 2 ** (bits - 1)) * alpha / 2 ** (bits - 1)
+            top = 2 if bits == 1 else 2 ** (bits - 1)      # 1 bit: ternary {-a, 0, a}
+            levels = np.arange(-2 ** (bits - 1), top) * alpha / 2 ** (bits - 1)
             assert np.all(np.min(np.abs(q[name][..., None] - levels), axis=-1) == 0)
-            assert len(np.unique(q[name])) <= 2 ** bits
+            assert len(np.unique(q[name])) <= len(levels)
+            if bits == 1:
+                assert set(np.unique(q[name])) == {-alpha, 0.0, alpha}
             # nearest level (round to nearest, clipped at the top)
             np.testing.assert_allclose(q[name], q_p(p[name], bits), rtol=0, atol=1e-15)
+
+
+def test_init_ranges_hand_computed_from_the_official_code(rng):
+    """Official copy model (n=128, d_in=10, d_out=9), ranges computed by hand from the torch
+    initialisers it uses: xavier_uniform_ on u (1×128): √(6/129) = 0.215666...; on U (128×10):
+    √(6/138) = 0.208514...; on V (9×128): √(6/137) = 0.209274...; nn.Linear(128, 128).bias
+    and nn.Linear(128, 9).bias: U(±1/√128) = U(±0.0883883...)."""
+    bounds = {"u": 0.21566554640687682, "U": 0.20851441405707477, "V": 0.20927403192454674,
+              "b": 0.08838834764831843, "c": 0.08838834764831843}
+    model = HadamRNN(10, 128, 9, dtype="float64")
+    draws = {k: np.concatenate([model.init(np.random.default_rng(s))[k].ravel() for s in range(40)])
+             for k in bounds}
+    for k, lim in bounds.items():
+        a = np.abs(draws[k])
+        assert a.max() <= lim, k
+        assert a.max() > 0.97 * lim, k                       # the whole interval is used
+        assert abs(np.mean(a) / lim - 0.5) < 0.05, k          # |U(-l, l)| has mean l/2
+
+
+def test_embedding_padding_row_zero_and_never_trained(rng):
+    """nn.Embedding(vocab, dim, padding_idx=0): row 0 starts at zero and Adam never moves it."""
+    from approxbounds.nn.optim import adam, apply_updates
+    model = HadamRNN(4, 8, 1, output="last", embedding=(12, 4), dtype="float64")
+    p = model.init(rng)
+    np.testing.assert_array_equal(p["E"][0], 0.0)
+    assert np.all(np.abs(p["E"][1:]).sum(axis=1) > 0)
+    x = rng.integers(0, 12, (6, 9))
+    x[:, :4] = 0                                        # left padding, as Keras IMDB
+    y = (rng.random((6, 1)) > 0.5).astype(np.float64)
+    opt = adam(1e-2)
+    state = opt.init(p)
+    for _ in range(5):
+        _, g = model.loss_and_grad(p, x, y, "bce_with_logits")
+        assert np.all(g["E"][0] == 0.0)
+        upd, state = opt.update(g, state, p)
+        p = apply_updates(p, upd)
+    np.testing.assert_array_equal(p["E"][0], 0.0)
+    # backward itself still returns the true derivative of row 0 (used by the padding tokens)
+    yhat, cache = model.forward(p, x)
+    _, raw = model.backward(p, cache, np.ones_like(yhat))
+    assert np.any(raw["E"][0] != 0.0)
 
 
 def test_init_distribution_bounds(rng):

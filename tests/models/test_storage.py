@@ -64,3 +64,14 @@ def test_validation():
         tensor_bits((2, 2), 0)
     assert tensor_bits((3, 0), 4) == (0, 4, 0)
     assert tensor_bits((10 ** 6, 10 ** 6), 32)[2] == 32 * 10 ** 12    # exact integers
+
+
+def test_one_bit_is_ternary_and_costs_two_bits_per_entry():
+    """The official 1-bit Q_1 has 3 levels {-a, 0, a}: ⌈log2 3⌉ = 2 bits per stored entry."""
+    from approxbounds.models.qornn import QORNN
+    m = HadamRNN(10, 128, 9, bits=1)
+    acc = hadamrnn_storage(m)
+    assert acc.items["U"] == (1280, 2, 2560) and acc.items["V"] == (1152, 2, 2304)
+    q = QORNN(10, 32, 9, variant="bjorck", bits=1, quantize_input=True)
+    assert q.storage().items["W"] == (1024, 2, 2048) and q.storage().items["U"] == (320, 2, 640)
+    assert QORNN(10, 32, 9, variant="bjorck", bits=3).storage().items["W"] == (1024, 3, 3072)

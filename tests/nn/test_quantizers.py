@@ -9,13 +9,15 @@ from hypothesis import strategies as st
 from approxbounds.nn.quantizers import KBit, QUANTIZER_NAMES, Sign, Ternary, get_quantizer, quantizer_from_config
 
 
-def qp_exact(w, p, alpha=None):
-    """Q_p computed entry by entry in exact rationals (Python's round is half-to-even)."""
+def qp_exact(w, p, alpha=None, one_bit="ternary"):
+    """Q_p computed entry by entry in exact rationals (Python's round is half-to-even), with the
+    clamp of the official code: [-2^{p-1}, 2^{p-1}-1], except [-1, 1] for p = 1 (ternary)."""
     a = Fraction(max(abs(float(v)) for v in w.flat)) if alpha is None else Fraction(alpha)
     if a == 0:
         a = Fraction(1)
     half = 2 ** (p - 1)
-    out = [float(min(max(round(Fraction(float(v)) * half / a), -half), half - 1) * a / half) for v in w.flat]
+    lo, hi = (-1, 1) if (p == 1 and one_bit == "ternary") else (-half, half - 1)
+    out = [float(min(max(round(Fraction(float(v)) * half / a), lo), hi) * a / half) for v in w.flat]
     return np.array(out).reshape(w.shape)
 
 
@@ -39,7 +41,36 @@ def test_kbit_ties_round_half_to_even():
     np.testing.assert_array_equal(KBit(3)(w), [0.75, 0.0, 0.5, -0.5])
 
 
-@pytest.mark.parametrize("bits", [1, 2, 3, 4, 6, 10])
+def test_one_bit_kbit_is_ternary_as_the_official_code():
+    """Official UniformQuantize, num_bits = 1: clamp to [-coefInt, coefInt] = [-1, 1], so
+    w -> round(w/alpha)*alpha in {-alpha, 0, alpha} (hand-computed below, alpha = max|w| = 2)."""
+    w = np.array([-2.0, -1.01, -0.99, -0.3, 0.0, 0.5, 0.99, 1.01, 1.5, 2.0])
+    # w/alpha: -1, -.505, -.495, -.15, 0, .25, .495, .505, .75, 1 -> round: -1,-1,0,0,0,0,0,1,1,1
+    expect = np.array([-2.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0])
+    q = KBit(1)
+    np.testing.assert_array_equal(q(w), expect)
+    np.testing.assert_array_equal(q.levels(2.0), [-2.0, 0.0, 2.0])
+    assert q.n_levels == 3 and q.storage_bits == 2 and q.config() == {"name": "kbit", "bits": 1,
+                                                                       "alpha": None, "ste": "identity"}
+    # the documented alternative keeps the plain clip [-1, 0]: levels {-alpha, 0}
+    old = KBit(1, one_bit="asymmetric")
+    np.testing.assert_array_equal(old(w), np.minimum(expect, 0.0))
+    np.testing.assert_array_equal(old.levels(2.0), [-2.0, 0.0])
+    assert old.n_levels == 2 and old.storage_bits == 1
+    assert quantizer_from_config(old.config()) == old and quantizer_from_config(q.config()) == q
+    np.testing.assert_array_equal(old(w), qp_exact(w, 1, one_bit="asymmetric"))
+    with pytest.raises(ValueError, match="one_bit"):
+        KBit(1, one_bit="binary")
+
+
+@pytest.mark.parametrize("bits", [2, 3, 4, 8])
+def test_one_bit_option_does_not_change_p_at_least_two(bits, rng):
+    w = rng.standard_normal(50)
+    np.testing.assert_array_equal(KBit(bits)(w), KBit(bits, one_bit="asymmetric")(w))
+    assert KBit(bits).storage_bits == bits and KBit(bits).n_levels == 2 ** bits
+
+
+@pytest.mark.parametrize("bits", [2, 3, 4, 6, 10])
 @pytest.mark.parametrize("alpha", [1.0, 0.37, 123.0])
 def test_kbit_levels_form_a_symmetric_grid(bits, alpha):
     lv = KBit(bits).levels(alpha)
