@@ -11,12 +11,22 @@ Layout of the file (a standard zip/npz, loadable with ``np.load(allow_pickle=Fal
 
 The file is written with :func:`approxbounds._io.atomic_save_npz` (temp file, fsync, rename),
 so a crash during saving leaves the previous checkpoint intact. Zip CRC-32 checks catch a
-corrupted member; a truncated file fails to open; both raise ``ValueError``.
+corrupted member; a truncated file fails to open; both raise :class:`CorruptCheckpointError`
+(a ``ValueError``).
+
+Fallback. ``save_checkpoint(..., keep_previous=True)`` first renames the existing file to
+:func:`previous_path` (``checkpoint.npz`` → ``checkpoint.prev.npz``), so the checkpoint before
+the latest survives a latest one that is later damaged on disk (a bad sector, a copy
+interrupted half-way, a full disk...). :func:`load_latest_checkpoint` reads the latest and, when
+it is missing or corrupt but the previous one is readable, returns the previous one with a
+:class:`CheckpointFallbackWarning` naming both files and the step it falls back to.
 """
 from __future__ import annotations
 
 import json
 import math
+import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,17 +36,26 @@ import numpy as np
 from approxbounds._io import atomic_save_npz, load_npz, to_json_compatible
 from approxbounds._validation import check_int
 
-__all__ = ["Checkpoint", "save_checkpoint", "load_checkpoint", "config_difference",
-           "generator_from_state"]
+__all__ = ["Checkpoint", "save_checkpoint", "load_checkpoint", "load_latest_checkpoint", "previous_path",
+           "config_difference", "generator_from_state", "CorruptCheckpointError",
+           "CheckpointFallbackWarning"]
 
 FORMAT = "approxbounds.checkpoint"
 VERSION = 1
 _META = "__checkpoint__"
 
 
+class CorruptCheckpointError(ValueError):
+    """A checkpoint file that cannot be read: truncated, CRC mismatch, damaged header."""
+
+
+class CheckpointFallbackWarning(UserWarning):
+    """The latest checkpoint was unreadable; the previous one is used instead."""
+
+
 @dataclass
 class Checkpoint:
-    """Contents of a checkpoint file."""
+    """Contents of a checkpoint file (``source``: the file it was read from)."""
 
     model_config: dict
     params: Any
@@ -44,6 +63,7 @@ class Checkpoint:
     rng_state: dict | None
     step: int
     metadata: dict = field(default_factory=dict)
+    source: str | None = None
 
     def generator(self) -> np.random.Generator:
         """A fresh ``numpy.random.Generator`` in the saved state."""
@@ -169,8 +189,14 @@ def _as_config(model_or_config) -> dict:
 
 # --- public API --------------------------------------------------------------------------------
 
+def previous_path(path) -> Path:
+    """Where :func:`save_checkpoint` keeps the previous checkpoint: ``<stem>.prev<suffix>``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.prev{path.suffix}")
+
+
 def save_checkpoint(path, *, model_config, params, opt_state=None, rng=None, step: int = 0,
-                    metadata: dict | None = None) -> Path:
+                    metadata: dict | None = None, keep_previous: bool = False) -> Path:
     """Write a checkpoint atomically.
 
     Parameters
@@ -187,6 +213,9 @@ def save_checkpoint(path, *, model_config, params, opt_state=None, rng=None, ste
         Number of completed updates, >= 0.
     metadata : dict, optional
         Any JSON data (finite numbers only).
+    keep_previous : bool
+        Rename an existing ``path`` to :func:`previous_path` first (the fallback of
+        :func:`load_latest_checkpoint`). The new file is encoded before anything is renamed.
     """
     step = check_int("step", step, minimum=0)
     config = to_json_compatible(_as_config(model_config), "model_config")
@@ -209,6 +238,10 @@ def save_checkpoint(path, *, model_config, params, opt_state=None, rng=None, ste
     }
     blob = json.dumps(header, sort_keys=True, allow_nan=False).encode("utf-8")
     arrays[_META] = np.frombuffer(blob, dtype=np.uint8)
+    path = Path(path)
+    if keep_previous and path.is_file():
+        os.replace(path, previous_path(path))   # atomic; a crash before the write below leaves
+        #                                         only the previous file, which the loader uses
     return atomic_save_npz(path, arrays)
 
 
@@ -230,18 +263,23 @@ def load_checkpoint(path, expected_config=None, expected_params=None) -> Checkpo
     ------
     FileNotFoundError
         No file at ``path``.
+    CorruptCheckpointError
+        Truncated or corrupted file (a ``ValueError``).
     ValueError
-        Truncated/corrupted file, not a checkpoint, unsupported version, or a mismatch.
+        Not a checkpoint, unsupported version, or a mismatch.
     """
     path = Path(path)
-    arrays = load_npz(path)
+    try:
+        arrays = load_npz(path)
+    except ValueError as exc:
+        raise CorruptCheckpointError(str(exc)) from None
     if _META not in arrays:
         raise ValueError(f"{str(path)!r} is not an approxbounds checkpoint (no {_META} member)")
     meta = arrays.pop(_META)
     try:
         header = json.loads(meta.astype(np.uint8).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{str(path)!r}: checkpoint header is corrupted: {exc}") from None
+        raise CorruptCheckpointError(f"{str(path)!r}: checkpoint header is corrupted: {exc}") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError(f"{str(path)!r} is not an approxbounds checkpoint (format {header.get('format')!r})"
                          if isinstance(header, dict) else f"{str(path)!r}: checkpoint header is not an object")
@@ -255,6 +293,7 @@ def load_checkpoint(path, expected_config=None, expected_params=None) -> Checkpo
         rng_state=_decode(header["rng_state"], arrays, "rng_state"),
         step=int(header["step"]),
         metadata=header.get("metadata", {}),
+        source=str(path),
     )
     if expected_config is not None:
         expected = to_json_compatible(_as_config(expected_config), "expected_config")
@@ -266,3 +305,37 @@ def load_checkpoint(path, expected_config=None, expected_params=None) -> Checkpo
         if diff:
             raise ValueError(f"checkpoint {str(path)!r} has other parameter shapes: {diff}")
     return ckpt
+
+
+def load_latest_checkpoint(path, expected_config=None, expected_params=None) -> Checkpoint:
+    """:func:`load_checkpoint` of ``path``, falling back to :func:`previous_path` when ``path``
+    is missing or corrupt (:class:`CorruptCheckpointError`) and the previous file is readable.
+
+    The fallback emits a :class:`CheckpointFallbackWarning` naming both files, the reason and
+    the step of the previous checkpoint; ``Checkpoint.source`` tells which file was read.
+    Mismatches (another model, other shapes) are never "repaired" by the fallback: they raise
+    as in :func:`load_checkpoint`.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither file exists.
+    CorruptCheckpointError
+        The latest is corrupt and there is no readable previous checkpoint.
+    """
+    path = Path(path)
+    prev = previous_path(path)
+    try:
+        return load_checkpoint(path, expected_config, expected_params)
+    except (FileNotFoundError, CorruptCheckpointError) as exc:
+        if not prev.is_file():
+            raise
+        reason = "is missing" if isinstance(exc, FileNotFoundError) else f"is unreadable ({exc})"
+        try:
+            ck = load_checkpoint(prev, expected_config, expected_params)
+        except CorruptCheckpointError as exc2:
+            raise CorruptCheckpointError(f"checkpoint {str(path)!r} {reason}, and the previous one is "
+                                         f"unreadable too ({exc2})") from None
+        warnings.warn(f"checkpoint {str(path)!r} {reason}; using the previous checkpoint {str(prev)!r} "
+                      f"(step {ck.step})", CheckpointFallbackWarning, stacklevel=2)
+        return ck

@@ -28,12 +28,34 @@ bitwise identical to an uninterrupted run.
 
 Non-finite values stop the run at once: ``FloatingPointError`` naming the step and the
 tensor (``loss``, ``grads/<path>`` or ``params/<path>``).
+
+Structure. :func:`train_step` is the whole update (batch in, loss out, the
+:class:`TrainState` advanced by one step; no I/O), :func:`fit` a thin loop around it that
+adds logging, evaluation, checkpoints and signals.
+
+Interruption. While :func:`fit` runs in the main thread, SIGINT (Ctrl-C) and SIGTERM (``kill``,
+a scheduler's pre-emption) do not kill the process mid-step: the current step completes, a
+checkpoint of that step is written (when ``checkpoint_path`` is set) and
+:class:`TrainingInterrupted` is raised, carrying the step, the signal and the checkpoint path.
+Resuming from that checkpoint gives the same parameters, bit for bit, as a run that was never
+interrupted (tested with a real SIGTERM to a subprocess).
+
+Wall time. Every logged record carries ``wall_s``: seconds of training since step 0, summed
+over resumed segments (the total is stored in each checkpoint).
+
+Fallback. Checkpoints are written with ``keep_previous=True``: the previous file is kept as
+``<name>.prev.npz`` and used, with a :class:`~approxbounds.nn.checkpoint.CheckpointFallbackWarning`,
+when the latest is corrupt (:func:`~approxbounds.nn.checkpoint.load_latest_checkpoint`).
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import os
+import signal
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -43,11 +65,14 @@ import numpy as np
 from approxbounds._io import append_jsonl, atomic_write_jsonl, read_jsonl
 from approxbounds._validation import check_int
 from approxbounds.nn.base import accepts_need_dx
-from approxbounds.nn.checkpoint import config_difference, load_checkpoint, save_checkpoint, generator_from_state
+from approxbounds.nn.checkpoint import (
+    config_difference, generator_from_state, load_latest_checkpoint, save_checkpoint,
+)
 from approxbounds.nn.optim import GradientTransformation, apply_updates
 from approxbounds.nn.tree import tree_items, tree_map, tree_structure_equal
 
-__all__ = ["fit", "FitResult", "array_batches", "check_finite_tree", "default_grad_fn"]
+__all__ = ["fit", "FitResult", "TrainState", "train_step", "TrainingInterrupted", "array_batches",
+           "check_finite_tree", "default_grad_fn"]
 
 
 @dataclass
@@ -185,12 +210,92 @@ def _metrics(value, step: int) -> dict:
     return out
 
 
+@dataclass
+class TrainState:
+    """Everything that changes from step to step: parameters, optimizer state, the run's
+    generator and the number of completed updates."""
+
+    params: Any
+    opt_state: Any
+    rng: np.random.Generator
+    step: int = 0
+
+
+def train_step(state: TrainState, batch, grad_fn: Callable, optimizer: GradientTransformation) -> float:
+    """One update: ``loss, grads = grad_fn(params, batch)``, then the optimizer step.
+
+    Advances ``state`` in place (``params`` are updated in place through
+    :func:`~approxbounds.nn.optim.apply_updates`, ``state.step`` += 1) and returns the loss of the
+    batch. No I/O, no randomness of its own.
+
+    Raises
+    ------
+    FloatingPointError
+        Non-finite loss, gradient or parameter, naming the step (``state.step + 1``) and tensor.
+    """
+    s = state.step + 1
+    value, grads, _aux = grad_fn(state.params, batch)
+    value = float(value)
+    if not math.isfinite(value):
+        raise FloatingPointError(f"non-finite loss {value} at step {s}")
+    check_finite_tree(grads, "grads", s)
+    with np.errstate(over="ignore", invalid="ignore"):   # reported just below, with the step
+        updates, state.opt_state = optimizer.update(grads, state.opt_state, state.params)
+        state.params = apply_updates(state.params, updates, inplace=True)
+    check_finite_tree(state.params, "params", s)
+    state.step = s
+    return value
+
+
+class TrainingInterrupted(Exception):
+    """Training stopped by SIGINT or SIGTERM after a completed step.
+
+    Attributes
+    ----------
+    step : int
+        Completed updates; the checkpoint (if any) holds exactly this step.
+    signum : int
+        The signal received (``signal.SIGINT`` or ``signal.SIGTERM``).
+    checkpoint : str or None
+        The checkpoint written at ``step`` (None when the run has no checkpoint path).
+    """
+
+    def __init__(self, step: int, signum: int, checkpoint: str | None):
+        self.step, self.signum, self.checkpoint = step, signum, checkpoint
+        name = signal.Signals(signum).name
+        where = f"; checkpoint of step {step} written to {checkpoint!r}" if checkpoint else \
+            " (no checkpoint path: nothing was saved)"
+        super().__init__(f"training interrupted by {name} after step {step}{where}")
+
+    @property
+    def exit_code(self) -> int:
+        """Conventional shell exit code 128 + signal number (130 for SIGINT, 143 for SIGTERM)."""
+        return 128 + int(self.signum)
+
+
+@contextlib.contextmanager
+def _deferred_signals():
+    """Record SIGINT/SIGTERM in a one-element list instead of acting on them (main thread only)."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    def handler(signum, frame):
+        received.append(signum)
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+
+
 def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: int,
         batch_size: int | None = None, seed: int = 0, eval_every: int = 0,
         eval_fn: Callable | None = None, eval_data=None, log_path=None, log_every: int = 1,
         checkpoint_path=None, checkpoint_every: int = 0, resume: bool = False,
         progress: bool = True, grad_fn: Callable | None = None,
-        metadata: dict | None = None) -> FitResult:
+        metadata: dict | None = None, handle_signals: bool = True) -> FitResult:
     """Train ``params`` of ``model`` for ``steps`` updates.
 
     Parameters
@@ -221,21 +326,27 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
     eval_data : (x, y), optional
         Evaluated with ``loss`` on a full forward pass; logged as ``eval_loss``.
     log_path : path, optional
-        JSON-lines metrics log, one record per logged step.
+        JSON-lines metrics log, one record per logged step (``step``, ``loss``, ``wall_s``
+        and the evaluation metrics).
     log_every : int
         Log the training loss every this many steps (and at the end).
     checkpoint_path : path, optional
-        Atomic checkpoint file, written every ``checkpoint_every`` steps and at the end.
+        Atomic checkpoint file, written every ``checkpoint_every`` steps, at the end and on
+        SIGINT/SIGTERM; the previous one is kept as ``<stem>.prev<suffix>`` (fallback).
     checkpoint_every : int
         0: only at the end.
     resume : bool
-        Continue from ``checkpoint_path`` if that file exists (otherwise start fresh).
+        Continue from ``checkpoint_path`` (or its previous file, with a warning, when the latest
+        is corrupt) if one exists (otherwise start fresh).
     progress : bool
         Show a tqdm progress bar.
     grad_fn : callable, optional
         ``grad_fn(params, (x, y)) -> (loss, grads, aux)`` replacing forward/loss/backward.
     metadata : dict, optional
         JSON data stored in checkpoints under ``metadata["user"]``.
+    handle_signals : bool
+        Turn SIGINT/SIGTERM into a checkpoint and :class:`TrainingInterrupted` (module
+        docstring); only in the main thread.
 
     Returns
     -------
@@ -245,6 +356,8 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
     ------
     FloatingPointError
         A loss, gradient, parameter or metric becomes NaN/inf (message names step and tensor).
+    TrainingInterrupted
+        SIGINT or SIGTERM (after the checkpoint of the completed step is written).
     ValueError
         Invalid arguments, or a checkpoint of another model/optimizer/run configuration.
     """
@@ -295,71 +408,90 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
         params = model.init(np.random.default_rng(seed))
     else:   # fit applies its updates in place: work on a private copy of the caller's arrays
         params = tree_map(np.array, params)
-    rng = np.random.default_rng(seed)
-    opt_state = optimizer.init(params)
-    start = 0
+    state = TrainState(params, optimizer.init(params), np.random.default_rng(seed), 0)
     history: list[dict] = []
     resumed_from = None
+    wall_offset = 0.0
+    rotate = True           # keep the previous checkpoint as the fallback on the next save
 
-    if resume and Path(checkpoint_path).exists():
-        ck = load_checkpoint(checkpoint_path, expected_config=model.config(), expected_params=params)
+    ckpt_exists = checkpoint_path is not None and (
+        Path(checkpoint_path).exists() or _previous_exists(checkpoint_path))
+    if resume and ckpt_exists:
+        ck = load_latest_checkpoint(checkpoint_path, expected_config=model.config(), expected_params=params)
         diff = config_difference(ck.metadata.get("run"), run_config, "run")
         if diff:
             raise ValueError(f"checkpoint {os.fspath(checkpoint_path)!r} comes from another run configuration: {diff}")
-        if not tree_structure_equal(ck.opt_state, opt_state):
+        if not tree_structure_equal(ck.opt_state, state.opt_state):
             raise ValueError(f"checkpoint {os.fspath(checkpoint_path)!r}: its optimizer state does not match "
                              "this optimizer (different transform or parameter layout)")
         if ck.step > steps:
             raise ValueError(f"checkpoint is at step {ck.step}, beyond steps={steps}")
         # in-place updates (apply_updates, adam(inplace=True)) need writable arrays
-        params, opt_state, start = _writable(ck.params), _writable(ck.opt_state), ck.step
-        rng = generator_from_state(ck.rng_state)
-        resumed_from = start
+        state = TrainState(_writable(ck.params), _writable(ck.opt_state), generator_from_state(ck.rng_state),
+                           ck.step)
+        resumed_from = ck.step
+        # a fallback read the previous file: do not rotate the damaged latest into its place
+        rotate = ck.source == os.fspath(Path(checkpoint_path))
         if log_path is not None and Path(log_path).exists():
-            history = [r for r in read_jsonl(log_path) if r.get("step", 0) <= start]
+            history = [r for r in read_jsonl(log_path) if r.get("step", 0) <= ck.step]
             atomic_write_jsonl(log_path, history)
+        wall_offset = float(ck.metadata.get("wall_s", 0.0) or 0.0)
+        if not wall_offset and history and isinstance(history[-1].get("wall_s"), (int, float)):
+            wall_offset = float(history[-1]["wall_s"])
     elif log_path is not None:
         atomic_write_jsonl(log_path, [])
 
+    t0 = time.perf_counter()
+
+    def wall() -> float:
+        return wall_offset + (time.perf_counter() - t0)
+
     def save(step_now):
-        save_checkpoint(checkpoint_path, model_config=model.config(), params=params, opt_state=opt_state,
-                        rng=rng, step=step_now, metadata={"run": run_config, "user": metadata or {}})
+        nonlocal rotate
+        save_checkpoint(checkpoint_path, model_config=model.config(), params=state.params,
+                        opt_state=state.opt_state, rng=state.rng, step=step_now,
+                        metadata={"run": run_config, "user": metadata or {}, "wall_s": wall()},
+                        keep_previous=rotate)
+        rotate = True
 
     from tqdm.auto import tqdm
 
     log_fh = open(log_path, "a", encoding="utf-8") if log_path is not None else None
-    bar = tqdm(total=steps, initial=start, disable=not progress, desc="fit", leave=False)
+    bar = tqdm(total=steps, initial=state.step, disable=not progress, desc="fit", leave=False)
+    signals = _deferred_signals() if handle_signals else contextlib.nullcontext([])
     try:
-        for index in range(start, steps):
-            s = index + 1
-            batch = batch_of(rng, index)
-            value, grads, _aux = grad_fn(params, batch)
-            value = float(value)
-            if not math.isfinite(value):
-                raise FloatingPointError(f"non-finite loss {value} at step {s}")
-            check_finite_tree(grads, "grads", s)
-            with np.errstate(over="ignore", invalid="ignore"):   # reported just below, with the step
-                updates, opt_state = optimizer.update(grads, opt_state, params)
-                params = apply_updates(params, updates, inplace=True)
-            check_finite_tree(params, "params", s)
-
-            do_eval = eval_fn is not None and eval_every > 0 and (s % eval_every == 0 or s == steps)
-            if s % log_every == 0 or s == steps or do_eval:
-                record = {"step": s, "loss": value}
-                if do_eval:
-                    record.update(_metrics(eval_fn(params), s))
-                history.append(record)
-                if log_fh is not None:
-                    append_jsonl(log_fh, record)
-                bar.set_postfix(loss=f"{value:.4g}", refresh=False)
-            if checkpoint_path is not None and checkpoint_every and s % checkpoint_every == 0 and s != steps:
-                save(s)
-            bar.update(1)
-        if checkpoint_path is not None:
-            save(steps)
+        with signals as received:
+            while state.step < steps:
+                if received:
+                    if checkpoint_path is not None:
+                        save(state.step)
+                    raise TrainingInterrupted(state.step, received[0],
+                                              None if checkpoint_path is None else os.fspath(checkpoint_path))
+                value = train_step(state, batch_of(state.rng, state.step), grad_fn, optimizer)
+                s = state.step
+                do_eval = eval_fn is not None and eval_every > 0 and (s % eval_every == 0 or s == steps)
+                if s % log_every == 0 or s == steps or do_eval:
+                    record = {"step": s, "loss": value}
+                    if do_eval:
+                        record.update(_metrics(eval_fn(state.params), s))
+                    record["wall_s"] = wall()
+                    history.append(record)
+                    if log_fh is not None:
+                        append_jsonl(log_fh, record)
+                    bar.set_postfix(loss=f"{value:.4g}", refresh=False)
+                if checkpoint_path is not None and checkpoint_every and s % checkpoint_every == 0 and s != steps:
+                    save(s)
+                bar.update(1)
+            if checkpoint_path is not None:
+                save(steps)
     finally:
         bar.close()
         if log_fh is not None:
             log_fh.close()
-    return FitResult(params=params, opt_state=opt_state, history=history, step=steps,
-                     rng_state=rng.bit_generator.state, resumed_from=resumed_from)
+    return FitResult(params=state.params, opt_state=state.opt_state, history=history, step=steps,
+                     rng_state=state.rng.bit_generator.state, resumed_from=resumed_from)
+
+
+def _previous_exists(checkpoint_path) -> bool:
+    from approxbounds.nn.checkpoint import previous_path
+    return previous_path(checkpoint_path).exists()

@@ -127,3 +127,47 @@ def test_invalid_inputs(tmp_path, rng):
     with pytest.raises(ValueError, match="bit generator"):
         C.generator_from_state({"bit_generator": "Nope"})
     assert not (tmp_path / "a.npz").exists()
+
+
+def test_keep_previous_and_fallback_to_it_when_the_latest_is_corrupt(tmp_path, rng):
+    path = tmp_path / "ck.npz"
+    prev = C.previous_path(path)
+    assert prev.name == "ck.prev.npz"
+    _save(path, rng, step=5, keep_previous=True)
+    assert not prev.exists()                          # nothing to keep yet
+    _save(path, rng, step=9, keep_previous=True)
+    assert C.load_checkpoint(prev).step == 5 and C.load_checkpoint(path).step == 9
+    ck = C.load_latest_checkpoint(path)
+    assert ck.step == 9 and ck.source == str(path)
+    # damage the latest: truncation, then a flipped byte inside the archive
+    good = path.read_bytes()
+    for damaged in (good[: len(good) // 2], good[:200] + bytes([good[200] ^ 0xFF]) + good[201:]):
+        path.write_bytes(damaged)
+        with pytest.raises(C.CorruptCheckpointError):
+            C.load_checkpoint(path)
+        with pytest.warns(C.CheckpointFallbackWarning, match=r"ck\.npz.*unreadable.*ck\.prev\.npz.*step 5"):
+            ck = C.load_latest_checkpoint(path)
+        assert ck.step == 5 and ck.source == str(prev)
+    # latest missing (crash between the rename and the write): the previous one is used too
+    path.unlink()
+    with pytest.warns(C.CheckpointFallbackWarning, match="is missing"):
+        assert C.load_latest_checkpoint(path).step == 5
+    # both unreadable: a clear error, no silent fresh start
+    path.write_bytes(good[:100])
+    prev.write_bytes(good[:100])
+    with pytest.raises(C.CorruptCheckpointError, match="previous one is unreadable too"):
+        C.load_latest_checkpoint(path)
+    prev.unlink()
+    with pytest.raises(C.CorruptCheckpointError):
+        C.load_latest_checkpoint(path)
+    path.unlink()
+    with pytest.raises(FileNotFoundError):
+        C.load_latest_checkpoint(path)
+
+
+def test_fallback_never_hides_a_model_mismatch(tmp_path, rng):
+    path = tmp_path / "ck.npz"
+    _save(path, rng, step=1, keep_previous=True)
+    _save(path, rng, step=2, keep_previous=True)
+    with pytest.raises(ValueError, match="another model"):
+        C.load_latest_checkpoint(path, expected_config={"kind": "other"})
