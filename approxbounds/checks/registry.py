@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from approxbounds._validation import check_int
 from approxbounds.capacity.empirical import CheckResult
 
-__all__ = ["CHECKS", "NamedCheckResult", "run_checks", "check_names", "results_to_json",
+__all__ = ["CHECKS", "NamedCheckResult", "run_check", "run_checks", "check_names", "results_to_json",
            "format_table", "all_passed"]
 
 
@@ -83,7 +83,27 @@ def _resolve(names):
     return list(dict.fromkeys(names))
 
 
-def run_checks(names=None, seed: int = 0, *, progress=None) -> list[NamedCheckResult]:
+def run_check(name: str, seed: int = 0) -> list[NamedCheckResult]:
+    """Run one registered check (a pure function of ``name`` and ``seed``; module level, so
+    any executor can run it). A check that raises gives one failing result carrying the error."""
+    module, func, _ = CHECKS[name]
+    t0 = time.perf_counter()
+    try:
+        results = getattr(importlib.import_module(module), func)(seed)
+        if isinstance(results, CheckResult):
+            results = [results]
+        if not results:
+            raise RuntimeError("the check returned no result")
+    except Exception as exc:  # a crashing check is a failing check, reported as such
+        results = [CheckResult(claim=f"{name}: the check raised an exception",
+                               numbers={"error": f"{type(exc).__name__}: {exc}"},
+                               passed=False)]
+    dt = time.perf_counter() - t0
+    return [NamedCheckResult(claim=r.claim, numbers=dict(r.numbers), passed=bool(r.passed),
+                             name=name, seconds=dt / len(results)) for r in results]
+
+
+def run_checks(names=None, seed: int = 0, *, progress=None, executor=None) -> list[NamedCheckResult]:
     """Run the selected checks (default: all) and return their results in order.
 
     Parameters
@@ -93,35 +113,25 @@ def run_checks(names=None, seed: int = 0, *, progress=None) -> list[NamedCheckRe
     seed : int >= 0
         Seed of every random choice (results are deterministic for a seed).
     progress : callable, optional
-        Called as ``progress(name)`` after each check (e.g. a tqdm ``update``).
+        Called as ``progress(name)`` when a check has finished (with an executor, in the
+        order the checks finish).
+    executor : None, concurrent.futures.Executor or distributed.Client
+        Runs the checks in parallel (:func:`approxbounds.parallel.map_ordered`); the results
+        and their order are those of the serial run (only ``seconds`` differs).
 
     Returns
     -------
     list of NamedCheckResult
     """
+    from functools import partial
+
+    from approxbounds.parallel import map_ordered
+
     seed = check_int("seed", seed, minimum=0)
-    out = []
-    for name in _resolve(names):
-        module, func, _ = CHECKS[name]
-        t0 = time.perf_counter()
-        try:
-            results = getattr(importlib.import_module(module), func)(seed)
-            if isinstance(results, CheckResult):
-                results = [results]
-            if not results:
-                raise RuntimeError("the check returned no result")
-        except Exception as exc:  # a crashing check is a failing check, reported as such
-            results = [CheckResult(claim=f"{name}: the check raised an exception",
-                                   numbers={"error": f"{type(exc).__name__}: {exc}"},
-                                   passed=False)]
-        dt = time.perf_counter() - t0
-        for r in results:
-            out.append(NamedCheckResult(claim=r.claim, numbers=dict(r.numbers),
-                                        passed=bool(r.passed), name=name,
-                                        seconds=dt / len(results)))
-        if progress is not None:
-            progress(name)
-    return out
+    names = _resolve(names)
+    per_check = map_ordered(partial(run_check, seed=seed), names, executor,
+                            on_result=None if progress is None else (lambda i, _: progress(names[i])))
+    return [r for results in per_check for r in results]
 
 
 def all_passed(results) -> bool:

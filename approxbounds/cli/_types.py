@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from fractions import Fraction
 
-__all__ = ["int_arg", "nonneg_int_arg", "positive_int_arg"]
+__all__ = ["int_arg", "nonneg_int_arg", "positive_int_arg", "int_list_arg", "choices_list_arg"]
 
 
 def _exact_integer(text: str) -> int:
@@ -49,3 +49,32 @@ def positive_int_arg(text: str) -> int:
     return value
 
 
+
+def int_list_arg(text: str) -> list[int]:
+    """Comma-separated exact integers >= 0 (``"0,1,2"``, ``"0, 1e1"``); at least one,
+    no repeats (e.g. the seeds of a sweep)."""
+    parts = [p.strip() for p in str(text).split(",")]
+    if not parts or any(not p for p in parts):
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 0,1,2, got {text!r}")
+    values = [nonneg_int_arg(p) for p in parts]
+    if len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"repeated value in {text!r}")
+    return values
+
+
+def choices_list_arg(choices, *, what: str = "value"):
+    """A converter for comma-separated names out of ``choices`` (case-insensitive), returned
+    lower-case, in the given order, without repeats: ``"png,PDF"`` -> ``["png", "pdf"]``."""
+    allowed = tuple(c.lower() for c in choices)
+
+    def convert(text: str) -> list[str]:
+        names = [p.strip().lower() for p in str(text).split(",")]
+        bad = [n for n in names if n not in allowed]
+        if bad or not names:
+            raise argparse.ArgumentTypeError(
+                f"unknown {what} {', '.join(map(repr, bad)) or repr(text)}; valid: {', '.join(allowed)} "
+                "(comma-separated)")
+        return list(dict.fromkeys(names))
+
+    convert.__name__ = f"{what}_list"
+    return convert

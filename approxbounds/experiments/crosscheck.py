@@ -436,9 +436,9 @@ def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int
         batches every step).
     seed : int
         Seeds the code words and every run (per-member seeds derived by ``SeedSequence``).
-    executor : concurrent.futures.Executor, optional
-        Runs :func:`run_member` on the configs via ``executor.map``; results are identical to
-        the serial run.
+    executor : None, concurrent.futures.Executor or distributed.Client, optional
+        Runs :func:`run_member` on the configs (:func:`approxbounds.parallel.map_ordered`);
+        results are identical to the serial run and in the same order.
     n_eval, confidence
         Fresh uniform evaluation points per member and the level of every interval.
     kinds : iterable of {"smooth", "fit", "certificate"}
@@ -478,12 +478,19 @@ def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int
     configs = member_configs(F, cert, hidden, activation, p=p, n_members=n_members, steps=steps, seed=seed,
                              lr=lr, batch_size=batch_size, n_eval=n_eval, confidence=confidence,
                              kinds=kinds, fit_m=fit_m)
-    results = executor.map(run_member, configs) if executor is not None else map(run_member, configs)
+    from approxbounds.parallel import map_ordered
+
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        results = tqdm(results, total=len(configs), desc="crosscheck")
-    members = list(results)
+        bar = tqdm(total=len(configs), desc="crosscheck")
+    try:
+        members = map_ordered(run_member, configs, executor,
+                              progress=None if bar is None else bar.update)
+    finally:
+        if bar is not None:
+            bar.close()
     net = cert.network_class if hasattr(cert, "network_class") else arch.spec()
     return CrosscheckResult(
         function_class=F.name, network_class=net,

@@ -44,7 +44,39 @@ def test_unknown_name_and_list(capsys):
     assert main(["check", "--list"]) == 0
     listed = capsys.readouterr().out
     assert all(name in listed for name in CHECKS)
-    assert main(["check", "--seed", "-1", "--only", "sauer"]) == 2
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--seed", "-1"], "--seed: expected an integer >= 0"),
+    (["--seed", "1.5"], "--seed: expected an integer"),
+    (["--workers", "0"], "--workers: expected an integer >= 1"),
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not allowed with argument"),
+])
+def test_bad_integer_and_parallel_options_exit_2(argv, match, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--only", "sauer", *argv])
+    assert exc.value.code == 2 and match in capsys.readouterr().err
+
+
+def test_workers_give_the_serial_results_and_seed_in_scientific_notation(capsys):
+    names = ["sauer", "clipping", "yarotsky"]
+    assert main(["check", "--json", "--seed", "1e1", "--only", *names]) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert serial["seed"] == 10
+    assert main(["check", "--json", "--seed", "10", "--workers", "2", "--only", *names]) == 0
+    assert json.loads(capsys.readouterr().out) == serial
+    assert [r["name"] for r in serial["results"]] == sorted(
+        [r["name"] for r in serial["results"]], key=names.index)
+
+
+def test_unreachable_scheduler_is_a_clean_error(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    import approxbounds.parallel
+
+    monkeypatch.setattr(approxbounds.parallel, "SCHEDULER_TIMEOUT", 0.5)
+    assert main(["check", "--only", "sauer", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: scheduler: cannot connect") and "Traceback" not in err
 
 
 def test_console_script():
