@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
+from fractions import Fraction
 import tempfile
 import zipfile
 from pathlib import Path
@@ -103,46 +105,66 @@ def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def to_json_compatible(obj: Any, _where: str = "value") -> Any:
-    """Convert numpy scalars/arrays, tuples and paths to plain JSON data; reject NaN/inf.
-
-    Raises
-    ------
-    ValueError
-        If a float is not finite (JSON has no NaN/Infinity); the message names where.
-    TypeError
-        If an object has no JSON form.
-    """
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, (int, np.integer)) and not isinstance(obj, np.bool_):
-        return int(obj)
+def _plain(obj: Any, where: str, finite: bool) -> Any:
+    """numpy arrays and scalars, tuples and paths as plain Python data; with ``finite`` a
+    NaN or infinite float is a ``ValueError`` naming where it is."""
     if isinstance(obj, np.bool_):
         return bool(obj)
-    if isinstance(obj, (float, np.floating)):
-        value = float(obj)
-        if not np.isfinite(value):
-            raise ValueError(f"{_where} is {value}; JSON output allows only finite numbers")
-        return value
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        obj = float(obj)
+    if isinstance(obj, float):
+        if finite and not math.isfinite(obj):
+            raise ValueError(f"{where} is {obj}; this file allows only finite numbers")
+        return obj
+    if obj is None or isinstance(obj, (bool, str, int, Fraction)):
+        return obj
     if isinstance(obj, np.ndarray):
-        return to_json_compatible(obj.tolist(), _where)
+        return _plain(obj.tolist(), where, finite)
     if isinstance(obj, os.PathLike):
         return os.fspath(obj)
     if isinstance(obj, Mapping):
         out = {}
         for k, v in obj.items():
             if not isinstance(k, str):
-                raise TypeError(f"{_where}: JSON object keys must be str, got {k!r}")
-            out[k] = to_json_compatible(v, f"{_where}[{k!r}]")
+                raise TypeError(f"{where}: JSON object keys must be str, got {k!r}")
+            out[k] = _plain(v, f"{where}[{k!r}]", finite)
         return out
     if isinstance(obj, (list, tuple)):
-        return [to_json_compatible(v, f"{_where}[{i}]") for i, v in enumerate(obj)]
-    raise TypeError(f"{_where}: object of type {type(obj).__name__} is not JSON serialisable")
+        return [_plain(v, f"{where}[{i}]", finite) for i, v in enumerate(obj)]
+    if callable(getattr(obj, "to_dict", None)):
+        return _plain(obj.to_dict(), where, finite)
+    raise TypeError(f"{where}: object of type {type(obj).__name__} is not JSON serialisable")
 
 
-def atomic_write_json(path, obj: Any, *, indent: int | None = 2, sort_keys: bool = True) -> Path:
-    """Atomically write ``obj`` as strict JSON (finite numbers only)."""
-    text = json.dumps(to_json_compatible(obj), indent=indent, sort_keys=sort_keys, allow_nan=False)
+def to_json_compatible(obj: Any, _where: str = "value", *, finite: bool = True) -> Any:
+    """Plain JSON data under the package's one policy for exact values
+    (:mod:`approxbounds._json`): numpy scalars/arrays, tuples and paths are converted; a huge
+    integer or a ``Fraction`` inside a dict becomes the nearest double next to a
+    ``<key>_exact`` string. Run files (metrics, checkpoints) are strict: with ``finite=True``
+    (default) a NaN or infinite float raises; with ``finite=False`` it is written as ``null``
+    with ``"<key>_exact": "nan"`` / ``"inf"`` like every other special value.
+
+    Raises
+    ------
+    TypeError
+        If an object has no JSON form (the message names where).
+    ValueError
+        A non-finite float with ``finite=True`` (names where), or a special number with no key
+        to attach its exact form to (a bare value).
+    """
+    from approxbounds._json import to_json
+
+    return to_json(_plain(obj, _where, finite))
+
+
+def atomic_write_json(path, obj: Any, *, indent: int | None = 2, sort_keys: bool = True,
+                      finite: bool = True) -> Path:
+    """Atomically write ``obj`` as strict JSON (:func:`to_json_compatible`; with
+    ``finite=True`` non-finite floats are refused, else written by the exact-value policy)."""
+    text = json.dumps(to_json_compatible(obj, finite=finite), indent=indent, sort_keys=sort_keys,
+                      allow_nan=False)
     return atomic_write_text(path, text + "\n")
 
 

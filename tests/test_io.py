@@ -48,8 +48,25 @@ def test_json_is_strict_and_converts_numpy(tmp_path):
     with pytest.raises(ValueError, match=r"value\['bad'\] is nan"):
         _io.atomic_write_json(target, {"bad": float("nan")})
     with pytest.raises(TypeError, match="not JSON serialisable"):
-        _io.to_json_compatible({"o": object()})
+        _io.atomic_write_json(target, {"o": object()})
     assert _io.read_json(target)["n"] == 3          # the failed writes left the file intact
+
+
+def test_json_uses_the_one_exact_value_policy(tmp_path):
+    """Non-finite floats, huge ints and Fractions get a ``<key>_exact`` string (the policy of
+    approxbounds._json), in reports and run files as in certificates; never a bare NaN."""
+    from fractions import Fraction
+
+    from approxbounds._json import read_exact
+
+    target = tmp_path / "e.json"
+    obj = {"bad": float("nan"), "big": 3**100, "q": Fraction(1, 3), "arr": np.array([np.inf, 1.0])}
+    _io.atomic_write_json(target, obj, finite=False)
+    back = _io.read_json(target)
+    assert back["bad"] is None and back["bad_exact"] == "nan"
+    assert read_exact(back, "big") == 3**100 and read_exact(back, "q") == Fraction(1, 3)
+    assert back["arr"] == [None, 1.0] and back["arr_exact"] == ["inf", 1.0]
+    assert "NaN" not in target.read_text()
 
 
 def test_read_json_reports_truncation(tmp_path):

@@ -87,6 +87,8 @@ class Activation:
             if pieces is not None or degree is not None:
                 raise ValueError("give pieces/degree either in the tuple or as keywords, not both")
             return cls.from_pieces(*name)
+        if isinstance(name, str):
+            name = name.strip().lower()   # "ReLU" and "relu" name the same activation
         name = check_choice("activation", name, ACTIVATION_NAMES)
         if name in _FIXED:
             fixed_p, fixed_d = _FIXED[name]

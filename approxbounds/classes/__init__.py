@@ -17,8 +17,9 @@ FunctionClass methods
         separation, log2_separation, log2_size, construction)`` for increasing m ≤ 1e14.
     ``constructions`` / ``constructions_for(p)``; ``sign_family(m) -> SignFamily`` (Hölder;
     Monotone raises ValueError); ``Monotone.sup_norm_discontinuity()`` (value ½, tag "P");
-    ``entropy_exponent(p) -> EntropyExponent`` (tag "R").
-    ``p`` is a real ≥ 1 or ``"sup"`` (= ``math.inf``).
+    ``entropy_exponent(norm) -> EntropyExponent`` (rate only, tag "R"; no rate for
+    monotone classes in sup norm).
+    ``p`` / ``norm``: anything :meth:`approxbounds.norms.Norm.parse` accepts.
 Packing
     ``construction, m, p, measure, delta, N, D, separation, log2_separation, log2_size, tag
     ("P"), ingredients``; ``separation_mp(dps)``; ``member(code_word)``;
@@ -32,7 +33,7 @@ Varshamov–Gilbert (``approxbounds.classes.varshamov_gilbert``)
 Bumps (``approxbounds.classes.bumps``)
     ``tent(u)``, ``tent_lp_norm_p(d, p)`` (+ ``_mp``, ``_exact``), ``PolynomialBump(r)``.
 """
-from approxbounds.classes.base import EntropyExponent, FunctionClass, check_p
+from approxbounds.classes.base import EntropyExponent, FunctionClass
 from approxbounds.classes.bumps import PolynomialBump, tent, tent_lp_norm_p
 from approxbounds.classes.constructions import MembershipCheck
 from approxbounds.classes.holder import Holder
@@ -45,5 +46,5 @@ __all__ = [
     "FunctionClass", "Holder", "Monotone", "Measure", "Lebesgue", "DensityBounded", "Empirical",
     "Packing", "PackingScales", "ScalePoint", "SignFamily", "SeparationCheck", "MembershipCheck",
     "EntropyExponent", "SupNormObstruction", "tent", "tent_lp_norm_p", "PolynomialBump",
-    "vg_log2_size", "check_p", "M_MAX",
+    "vg_log2_size", "M_MAX",
 ]

@@ -9,21 +9,16 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
 
 from approxbounds._validation import check_choice, check_int, check_real
 from approxbounds.classes.measures import check_measure
 from approxbounds.classes.packing import M_MAX, Packing, PackingScales, SignFamily
+from approxbounds.norms import Norm
 
-__all__ = ["FunctionClass", "EntropyExponent", "check_p", "check_delta"]
-
-
-def check_p(p) -> float:
-    """Norm exponent: a real p ≥ 1, or ``"sup"`` / ``math.inf`` for the sup norm."""
-    if isinstance(p, str):
-        if p in ("sup", "inf"):
-            return math.inf
-        raise ValueError(f"p must be a real number >= 1 or 'sup', got {p!r}")
-    return check_real("p", p, low=1.0, high=math.inf)
+__all__ = ["FunctionClass", "EntropyExponent", "check_delta", "exact_rational"]
 
 
 def _check_keys(desc, keys) -> None:
@@ -44,21 +39,59 @@ def check_delta(delta) -> float:
 
 @dataclass(frozen=True)
 class EntropyExponent:
-    """Rate-only information: log M(ε, F, L^p) ≍ ε^{−exponent} · log(1/ε)^{log_power}.
+    r"""Rate-level entropy of a class in one norm (owned by the class: ``F.entropy_exponent``).
 
-    ``tag`` is always "R" (recalled, not checked verbatim): never use it inside a certified
-    number.
+    .. math:: \log M(\varepsilon, F, \|\cdot\|) \asymp \varepsilon^{-e}\,
+              \log(1/\varepsilon)^{k},
+
+    with ``e = exponent`` and ``k = log_power``. ``exponent`` is ``None`` when the class has
+    no finite packing at small scales in this norm (``reason`` says why; e.g. monotone
+    functions in sup norm). Rate only: ``tag`` is "R" for recalled asymptotics — never use
+    them inside a certified number.
+
+    Attributes
+    ----------
+    exponent : sympy Rational or None
+    log_power : int
+    tag : str
+    source : str
+    reason : str
+        Why there is no rate (``exponent is None``).
+    note : str
     """
 
-    exponent: object  # sympy Rational / number
-    log_power: int
-    tag: str
-    source: str
+    exponent: object = None
+    log_power: int = 0
+    tag: str = "R"
+    source: str = ""
+    reason: str = ""
     note: str = ""
 
     @property
+    def has_rate(self) -> bool:
+        return self.exponent is not None
+
+    @property
     def value(self) -> float:
+        """``exponent`` as a float (``ValueError`` when there is no rate)."""
+        if self.exponent is None:
+            raise ValueError(f"no entropy rate: {self.reason}")
         return float(self.exponent)
+
+    def wl_exponent(self) -> Fraction | None:
+        r"""Exponent of :math:`WL` in the rate-only lower bound, :math:`-1/e` (``None``
+        without a rate): balancing :math:`\varepsilon^{-e} \asymp WL` up to logs
+        (Achour et al. 2022; docs/rates.md) [R]."""
+        if self.exponent is None:
+            return None
+        e = sp.nsimplify(self.exponent)
+        return -1 / Fraction(int(sp.fraction(e)[0]), int(sp.fraction(e)[1]))
+
+
+def exact_rational(x) -> sp.Rational:
+    """The decimal a user typed for a float (``0.1 -> 1/10``) as a sympy Rational."""
+    f = Fraction(repr(float(x))) if not isinstance(x, Fraction) else x
+    return sp.Rational(f.numerator, f.denominator)
 
 
 class FunctionClass(ABC):
@@ -88,8 +121,9 @@ class FunctionClass(ABC):
         """The cell construction object called ``name``."""
 
     @abstractmethod
-    def entropy_exponent(self, p) -> EntropyExponent:
-        """Exponent e with log M(ε) ≍ ε^{−e} (tag "R")."""
+    def entropy_exponent(self, norm) -> EntropyExponent:
+        """Exponent e with log M(ε) ≍ ε^{−e} in ``norm`` (anything :meth:`Norm.parse`
+        accepts); tag "R", or ``exponent=None`` with a reason when there is no rate."""
 
     def sign_family(self, m: int) -> SignFamily:  # pragma: no cover - overridden
         raise ValueError(f"{self.name} has no sign family for the sup-norm theorem")
@@ -116,7 +150,7 @@ class FunctionClass(ABC):
         construction : one of :meth:`constructions_for` (default: the first)
         delta : relative Hamming distance of the code, in (0, ½] (default 1/8)
         """
-        p = check_p(p)
+        p = Norm.parse(p, "p").p
         con = self._construction(construction, p)
         m = check_int("m", m, minimum=con.m_min, maximum=10**15)
         measure = check_measure(measure, self.d)
@@ -125,7 +159,7 @@ class FunctionClass(ABC):
     def packing_scales(self, p, measure=None, construction: str | None = None, *, delta: float = 0.125,
                        m_values=None) -> PackingScales:
         """Scale family of one construction: closed forms m ↦ (separation, log2_size)."""
-        p = check_p(p)
+        p = Norm.parse(p, "p").p
         con = self._construction(construction, p)
         return PackingScales(self, con, p, check_measure(measure, self.d), check_delta(delta), m_values)
 
@@ -138,7 +172,7 @@ class FunctionClass(ABC):
         more than eps, a one-member packing is returned (log2_size = 0, M ≥ 1 trivially).
         """
         eps = check_real("eps", eps, low=0.0, high=self.B, low_open=True)
-        p = check_p(p)
+        p = Norm.parse(p, "p").p
         measure = check_measure(measure, self.d)
         delta = check_delta(delta)
         m_max = check_int("m_max", m_max, minimum=1, maximum=10**15)

@@ -23,7 +23,8 @@ from fractions import Fraction
 import sympy as sp
 
 from approxbounds._validation import check_int, check_real
-from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, check_p
+from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, exact_rational
+from approxbounds.norms import Norm
 from approxbounds.classes.constructions import PolynomialHolder, TentHolder
 from approxbounds.classes.packing import SignFamily
 
@@ -88,11 +89,11 @@ class Holder(FunctionClass):
         m = check_int("m", m, minimum=1, maximum=10**15)
         return SignFamily(self, self._construction(None, math.inf), m)
 
-    def entropy_exponent(self, p=2) -> EntropyExponent:
-        """d/α, the same for every p ∈ [1, ∞] (Kolmogorov–Tikhomirov 1959) [R]."""
-        check_p(p)
+    def entropy_exponent(self, norm=2) -> EntropyExponent:
+        """d/α, the same for every L^p and the sup norm (Kolmogorov–Tikhomirov 1959) [R]."""
+        Norm.parse(norm)
         return EntropyExponent(
-            exponent=sp.Integer(self.d) / sp.Rational(Fraction(self.alpha)),
+            exponent=sp.Integer(self.d) / exact_rational(self.alpha),
             log_power=0,
             tag="R",
             source="Kolmogorov & Tikhomirov 1959 (epsilon-entropy of Holder classes)",

@@ -15,14 +15,14 @@ Multivariate Anal. 98 (2007): log M(ε, M_d, L^p) ≍ ε^{−max(d, p(d−1))} (
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from approxbounds._validation import check_int
-from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, check_p
+from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, exact_rational
+from approxbounds.norms import Norm
 from approxbounds.classes.constructions import MonotoneA, MonotoneB
 
 __all__ = ["Monotone", "SupNormObstruction"]
@@ -88,7 +88,7 @@ class Monotone(FunctionClass):
 
     def constructions_for(self, p) -> tuple[str, ...]:
         """B first when its regime ε^{−p(d−1)} beats A's ε^{−d} (or for the sup norm)."""
-        p = check_p(p)
+        p = Norm.parse(p, "p").p
         if self.d == 1:
             return ("A",)
         return ("B", "A") if p * (self.d - 1) > self.d else ("A", "B")
@@ -111,14 +111,20 @@ class Monotone(FunctionClass):
             statement="for every continuous g on [0,1]^d, ||1[x_1 >= 1/2] - g||_inf >= 1/2",
         )
 
-    def entropy_exponent(self, p=2) -> EntropyExponent:
-        """max(d, p(d−1)) (d ≥ 2), 1 (d = 1); log² factor at p = d/(d−1) (Gao–Wellner) [R]."""
-        p = check_p(p)
-        if math.isinf(p):
-            raise ValueError("p must be finite: the monotone class has infinite sup-norm packings (no rate)")
-        from fractions import Fraction
-
-        ps = sp.Rational(Fraction(p))
+    def entropy_exponent(self, norm=2) -> EntropyExponent:
+        """max(d, p(d−1)) (d ≥ 2), 1 (d = 1) in L^p, with a log² factor at p = d/(d−1)
+        (Gao–Wellner 2007) [R]. Sup norm: no rate (``exponent=None``), because the class
+        has infinite ε-packings for every ε < 1 and Lemma D [P] keeps every continuous class
+        ½ away."""
+        norm = Norm.parse(norm)
+        if norm.is_sup:
+            return EntropyExponent(
+                exponent=None, log_power=0, tag="P",
+                source="docs/theory.md (Lemma D: monotone class, sup norm)",
+                reason=("the monotone class has an infinite eps-packing in sup norm for every "
+                        "eps < 1 (1[x_1 >= t], t in (0,1)), and every continuous g is at sup "
+                        "distance >= 1/2 from 1[x_1 >= 1/2]: no rate for continuous networks"))
+        ps = exact_rational(norm.p)
         d = self.d
         if d == 1:
             e, logp = sp.Integer(1), 0

@@ -24,12 +24,11 @@ from typing import Iterator
 import mpmath
 import numpy as np
 
-from approxbounds._validation import check_int, check_real
+from approxbounds._validation import check_int
 from approxbounds.classes.constructions import MembershipCheck, _as_points
-from approxbounds.classes.measures import DensityBounded, Empirical, Lebesgue
+from approxbounds.classes.measures import DensityBounded, Empirical
 from approxbounds.classes.varshamov_gilbert import (
     binary_entropy,
-    code_has_min_distance,
     greedy_code,
     gv_log2_size_entropy,
     vg_log2_size,
@@ -79,6 +78,17 @@ def _lebesgue_ln_sep(con, m: int, p: float, delta: float, ln_factor: float) -> f
     return _round_down_ln((ln_dn + con.ln_cell_weight(m, p)) / p + ln_factor)
 
 
+#: Largest number of cells whose code size a packing states: log2 sizes are doubles, and a
+#: grid with more cells than this has a log2 size beyond the double range.
+N_CELLS_MAX = 2**1000
+
+
+def _check_cells(N: int, m: int, d: int) -> None:
+    if N > N_CELLS_MAX:
+        raise ValueError(f"the grid m={m} on [0,1]^{d} has {m}^{d} > 2^1000 cells: its packing size "
+                         f"2^(c m^d) is beyond the double range; use a smaller m (or smaller d)")
+
+
 def _log2_code_size(N: float, p: float, delta: float) -> tuple[float, str]:
     if math.isinf(p):
         return float(N), "all_words"
@@ -119,6 +129,7 @@ class Packing:
         self.delta = delta
         self.d = function_class.d
         self.N_grid = construction.n_cells(m)
+        _check_cells(self.N_grid, m, function_class.d)
         self._active = None
         self._weights = None
         ingredients = {
@@ -464,7 +475,10 @@ class PackingScales:
     def log2_size(self, m: int) -> float:
         if not self.closed_form:
             return self.packing(m).log2_size
-        return _log2_code_size(self._con.n_cells(m), self.p, self.delta)[0]
+        N = self._con.n_cells(m)
+        if N > N_CELLS_MAX:   # beyond the double range: no packing is built at this m
+            return math.inf
+        return _log2_code_size(N, self.p, self.delta)[0]
 
     def point(self, m: int) -> ScalePoint:
         ln_sep = self.ln_separation(m)

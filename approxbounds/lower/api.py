@@ -34,7 +34,7 @@ from approxbounds.norms import Norm
 from .._validation import check_bool, check_choice
 from .certificate import Certificate
 from .derive import derive, transfer
-from .growth_model import growth_model
+from approxbounds.capacity.growth import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
 from .theorems import TRANSFER_NORMS, Derivation, _tree_copy, theorem_L_condition
@@ -65,14 +65,9 @@ def describe_network(arch) -> str:
 
 
 def _coerce_arch(G):
-    from approxbounds.capacity import Architecture
+    from approxbounds.capacity.networks import as_network_class
 
-    if isinstance(G, str):
-        return Architecture.parse(G)
-    if not isinstance(G, Architecture) and not callable(getattr(G, "growth_model", None)):
-        raise TypeError(f"G must be an Architecture (or a spec string like '2,35x9,1'), "
-                        f"got {type(G).__name__}")
-    return G
+    return as_network_class(G)
 
 
 def _coerce_class(F):
@@ -142,6 +137,8 @@ def _search_L(F, arch, norm, mu, construction, tail, m_hi, notes, find):
         eps, log2_m = scales.point(m)
         if not (0.0 < eps <= B):
             return -math.inf
+        if log2_m == math.inf:   # beyond the double range: the counting condition holds
+            return 1.0
         return theorem_L_condition(log2_m, eps, B, norm.p, model.fast, tail, exact=False).score
 
     if find is smallest_true:

@@ -122,7 +122,7 @@ def _check_route(theorem, route):
 
 
 def _growth_model(G):
-    from .growth_model import growth_model
+    from approxbounds.capacity.growth import growth_model
 
     return growth_model(G)
 

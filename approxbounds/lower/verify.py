@@ -250,7 +250,7 @@ def check_chain(theorem: str, norm, value, ingredients: dict, tags: dict, recomp
     theorem, norm, value, ingredients, tags, recompute
         As in :class:`~approxbounds.lower.theorems.Derivation`.
     model : GrowthModel
-        Capacity model of the network class (:func:`approxbounds.lower.growth_model.growth_model`).
+        Capacity model of the network class (:func:`approxbounds.capacity.growth.growth_model`).
     """
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
         raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
@@ -297,7 +297,7 @@ def verify_certificate_dict(data: dict, dps: int = 50) -> Claim:
     """
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
         raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
-    from .growth_model import growth_model
+    from approxbounds.capacity.growth import growth_model
 
     claim, proof, _ = parse_record(data)
     der, expected, (F, G, norm, mu) = rederive(claim, from_json(proof["route"]))

@@ -35,6 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from approxbounds._validation import check_choice, check_int, check_probability, check_real
+from approxbounds.norms import Norm
 
 __all__ = ["LpErrorEstimate", "RegressionResult", "uniform_points", "grid_points",
            "empirical_lp_error", "grid_lp_error", "fit_regression"]
@@ -144,7 +145,12 @@ def _abs_residuals(predict, f, x: np.ndarray) -> np.ndarray:
 
 
 def _check_p(p) -> float:
-    return check_real("p", p, low=1.0)
+    """A finite norm exponent (parsed by :meth:`approxbounds.norms.Norm.parse`)."""
+    norm = Norm.parse(p, "p")
+    if norm.is_sup:
+        raise ValueError("p must be a finite exponent 1 <= p < inf for an L^p error estimate, "
+                         "got the sup norm")
+    return norm.p
 
 
 def _pth_mean_root(scaled_mean: float, scale: float, p: float) -> float:

@@ -12,19 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from approxbounds._validation import check_int, check_real
-from approxbounds.rates.entropy import entropy_info, normalise_norm
+from approxbounds.norms import Norm
 
 __all__ = [
     "BoundCurve", "RateCurve", "PDependence", "certified_curves", "rate_only_curve",
-    "upper_bound_curves", "norm_comparison", "monotone_p_dependence", "norm_label",
+    "upper_bound_curves", "norm_comparison", "monotone_p_dependence",
 ]
-
-
-def norm_label(norm) -> str:
-    norm = normalise_norm(norm)
-    if norm == "sup":
-        return "sup norm"
-    return f"L^{int(norm) if float(norm).is_integer() else norm}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ def certified_curves(F, norm=2, *, depths=(2, 4, 8), d_in: int | None = None,
     from approxbounds.lower import lower_bound
     from approxbounds.rates.slopes import width_family
 
-    norm = normalise_norm(norm)
+    norm = Norm.parse(norm)
     d_in = check_int("d_in", F.d if d_in is None else d_in, minimum=1)
     curves = []
     for depth in depths:
@@ -97,7 +90,7 @@ def certified_curves(F, norm=2, *, depths=(2, 4, 8), d_in: int | None = None,
             pd.append(float(pdim_bound(G).value))
             thm.append(str(cert.theorem))
         curves.append(BoundCurve(
-            f"certified lower bound, L={depth} ({norm_label(norm)})", depth, norm,
+            f"certified lower bound, L={depth} ({norm.label})", depth, norm,
             np.array([float(G.W) for G in fam]), np.array([float(G.L) for G in fam]),
             np.array(pd), np.array(vals), tuple(thm)))
     return curves
@@ -166,7 +159,7 @@ def monotone_p_dependence(d_values=(1, 2, 3, 4), p_values=None, *, p_certified=(
     for d in d_values:
         d = check_int("d", d, minimum=1, maximum=20)
         F = monotone_factory(d)
-        exps[d] = np.array([-1.0 / float(entropy_info(F, float(p)).exponent) for p in p_values])
+        exps[d] = np.array([float(F.entropy_exponent(float(p)).wl_exponent()) for p in p_values])
         G = Architecture.parse(arch.format(d=d))
         certs[d] = np.array([float(lower_bound(F, G, norm=float(p)).value) for p in p_cert])
     return PDependence(p_values, exps, p_cert, certs, arch)

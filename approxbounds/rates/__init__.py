@@ -6,7 +6,7 @@ holds the square gadget as a function and as an explicit ReLU network; ``fitted_
 fits log(certified bound) against log(pseudo-dimension bound).
 """
 from approxbounds.rates.capacity_models import L, W, CapacityModel, capacity_model  # noqa: F401
-from approxbounds.rates.entropy import EntropyExponent, entropy_info  # noqa: F401
+from approxbounds.classes.base import EntropyExponent  # noqa: F401  (owned by the classes)
 from approxbounds.rates.exponents import Rate, derive_epsilon, rate  # noqa: F401
 from approxbounds.rates.slopes import SlopeFit, fitted_slope, width_family  # noqa: F401
 from approxbounds.rates.upper_bounds import (  # noqa: F401

@@ -32,8 +32,8 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from approxbounds.norms import Norm
 from approxbounds.rates.capacity_models import L, W, capacity_model
-from approxbounds.rates.entropy import entropy_info, normalise_norm
 
 __all__ = ["Rate", "rate", "derive_epsilon"]
 
@@ -121,7 +121,7 @@ class Rate:
 
     F_name: str
     G_name: str
-    norm: object
+    norm: Norm
     exponent: sp.Expr | None
     exponent_W: sp.Expr | None
     exponent_L: sp.Expr | None
@@ -141,7 +141,7 @@ class Rate:
     def evaluate(self, W_values, L_values=1) -> np.ndarray:
         """The rate-only curve ε(W, L) (constant 1) as floats; rate only [R]."""
         if self.expression is None:
-            raise ValueError(f"no rate for {self.F_name} in norm {self.norm}: {self.reason}")
+            raise ValueError(f"no rate for {self.F_name} in {self.norm.label}: {self.reason}")
         W_arr = np.asarray(W_values, dtype=float)
         L_arr = np.asarray(L_values, dtype=float)
         if np.any(W_arr < 3) or np.any(L_arr < 1):
@@ -151,7 +151,7 @@ class Rate:
         return np.asarray(f(W_arr, L_arr), dtype=float) * np.ones(np.broadcast(W_arr, L_arr).shape)
 
     def __str__(self) -> str:
-        norm = "sup norm" if self.norm == "sup" else f"L^{_fmt(self.norm)}"
+        norm = self.norm.label
         if not self.has_rate:
             return f"{self.F_name} by {self.G_name} in {norm}: no rate ({self.reason})"
         return (f"{self.F_name} by {self.G_name} in {norm}: dist >~ ({self.size})^({self.exponent})"
@@ -166,7 +166,7 @@ class Rate:
 
     def to_dict(self) -> dict:
         return {
-            "F": self.F_name, "G": self.G_name, "norm": self.norm,
+            "F": self.F_name, "G": self.G_name, "norm": self.norm.to_json(),
             "exponent": None if self.exponent is None else str(self.exponent),
             "exponent_W": None if self.exponent_W is None else str(self.exponent_W),
             "exponent_L": None if self.exponent_L is None else str(self.exponent_L),
@@ -176,10 +176,6 @@ class Rate:
             "theorem": self.theorem, "tag": self.tag, "reason": self.reason,
             "provenance": [list(p) for p in self.provenance],
         }
-
-
-def _fmt(x) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _describe(obj) -> str:
@@ -194,19 +190,46 @@ def _describe(obj) -> str:
     return repr(obj)
 
 
+def _entropy(F, norm: Norm):
+    """``F.entropy_exponent(norm)``: the class owns its entropy exponent."""
+    method = getattr(F, "entropy_exponent", None)
+    if not callable(method):
+        raise TypeError(f"F must be a function class such as approxbounds.Holder(d, alpha) or "
+                        f"approxbounds.Monotone(d) (an object with entropy_exponent(norm)), got "
+                        f"{type(F).__name__} {F!r}")
+    return method(norm)
+
+
+def _network(G):
+    """An activation name (``"relu"``: the capacity rate of that activation) or a network
+    class (a spec string such as ``"2,10,1"`` is read as :func:`lower_bound` reads it)."""
+    if isinstance(G, str):
+        from approxbounds.capacity.activation import ACTIVATION_NAMES
+
+        if G.strip().lower() in ACTIVATION_NAMES:
+            return G.strip().lower()
+        if "," not in G:
+            raise ValueError(f"G must be an activation name ({', '.join(ACTIVATION_NAMES)}) or a "
+                             f"network spec string like '2,10,1', got {G!r}")
+    from approxbounds.capacity.networks import as_network_class
+
+    return as_network_class(G)
+
+
 def rate(F, G="relu", norm=2) -> Rate:
     """Rate-only lower bound on sup_{f∈F} inf_{g∈G} ‖f − g‖, derived with sympy.
 
     Parameters
     ----------
     F : function class
-        ``Holder(d, alpha)``, ``Monotone(d)`` or a duck-typed object with ``d`` and
-        ``alpha`` or ``entropy_exponent(p)``.
-    G : Architecture or str
-        An ``Architecture`` (its activation and quantization decide the capacity) or an
-        activation name such as ``"relu"``.
-    norm : float ≥ 1 or "sup"
-        The L^p norm exponent p, or ``"sup"``.
+        ``Holder(d, alpha)``, ``Monotone(d)``, or any object whose
+        ``entropy_exponent(norm)`` returns an :class:`~approxbounds.classes.EntropyExponent`.
+    G : Architecture, str
+        A network class (its activation and quantization decide the capacity), a spec
+        string such as ``"2,35x9,1"`` (read by ``Architecture.parse``, as in
+        :func:`~approxbounds.lower.lower_bound`), or an activation name such as ``"relu"``.
+    norm : float ≥ 1, "sup" or Norm
+        Anything :meth:`approxbounds.norms.Norm.parse` accepts.
 
     Returns
     -------
@@ -219,8 +242,9 @@ def rate(F, G="relu", norm=2) -> Rate:
     Rate only [R]: the entropy asymptotics (Kolmogorov–Tikhomirov; Gao–Wellner) and the
     capacity asymptotics (Bartlett et al. 2019, Thm 3) have no explicit constants.
     """
-    norm = normalise_norm(norm)
-    entropy = entropy_info(F, norm)
+    norm = Norm.parse(norm)
+    entropy = _entropy(F, norm)
+    G = _network(G)
     cap = capacity_model(G)
     F_name, G_name = _describe(F), _describe(G)
     provenance = [
@@ -231,7 +255,7 @@ def rate(F, G="relu", norm=2) -> Rate:
     if cap.finite:
         theorem, j = "C", 0
         provenance.append(("Theorem C (counting)", "P", "docs/theory.md §5"))
-    elif norm == "sup":
+    elif norm.is_sup:
         theorem, j = "S", 0
         provenance.append(("Theorem S (sup norm via VC dimension)", "P", "docs/theory.md §4"))
     else:

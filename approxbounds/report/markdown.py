@@ -5,7 +5,6 @@ import math
 
 __all__ = ["render_markdown", "fmt_value", "theorem_name", "THEOREM_NAMES"]
 
-_NORM_TITLE = {"sup": "sup norm"}
 
 from approxbounds.claims import THEOREMS
 
@@ -25,10 +24,6 @@ def fmt_value(x, digits: int = 3) -> str:
     if isinstance(x, float) and not math.isfinite(x):
         return str(x)
     return f"{x:.{digits - 1}e}"
-
-
-def _norm_title(key: str) -> str:
-    return _NORM_TITLE.get(key, f"L^{key[1:]}")
 
 
 def _pick_W_rows(rows, n_show: int = 5):
@@ -53,7 +48,7 @@ def _bounds_section(data) -> list[str]:
         crow = [r for r in rows if r["class"] == cls]
         norms = list(dict.fromkeys(r["norm_key"] for r in crow))
         out += [f"### {cls}", "",
-                "| L | W | arch | Pdim bound | " + " | ".join(_norm_title(n) for n in norms) + " |",
+                "| L | W | arch | Pdim bound | " + " | ".join(n for n in norms) + " |",
                 "|---|---|---|---|" + "---|" * len(norms)]
         for depth in sorted({r["depth"] for r in crow}):
             drow = [r for r in crow if r["depth"] == depth]
@@ -96,7 +91,7 @@ def _slopes_section(data) -> list[str]:
     for r in rows:
         dev = "–" if r["deviation"] is None else f"{r['deviation']:+.4f}"
         within = "–" if r["within_0_05"] is None else ("yes" if r["within_0_05"] else "**no**")
-        out.append(f"| {r['class']} | {_norm_title(r['norm_key'])} | {r['fitted_slope']:.4f} | "
+        out.append(f"| {r['class']} | {r['norm_key']} | {r['fitted_slope']:.4f} | "
                    f"{r['predicted_text']} | {dev} | {within} | "
                    f"{', '.join(theorem_name(t) for t in r['theorems'])} | "
                    f"{r['n_used']} |")
@@ -112,7 +107,7 @@ def _done_when(data) -> list[str]:
            "pass and every certified value must re-verify.", ""]
     for item in dw["slopes"]:
         status = "PASS" if item["passed"] else "FAIL"
-        out.append(f"- **{status}** slope for {item['class']} in {_norm_title(item['norm_key'])}: "
+        out.append(f"- **{status}** slope for {item['class']} in {item['norm_key']}: "
                    f"fitted {item['fitted_slope']:.4f}, predicted {item['predicted']:.4f}, "
                    f"|difference| = {abs(item['fitted_slope'] - item['predicted']):.4f} <= 0.05")
     c = data["checks"]
@@ -161,7 +156,7 @@ def render_markdown(data: dict) -> str:
         "**[R]** are *rate only*: literature asymptotics with constants set to 1, for "
         "comparison, never certified.", "",
         f"Settings: classes {', '.join(data['class_names'])}; norms "
-        f"{', '.join(_norm_title(k) for k in s['norm_keys'])}; depths {s['depths']}; "
+        f"{', '.join(k for k in s['norm_keys'])}; depths {s['depths']}; "
         f"W from {fmt_value(s['W_min'], 2)} to {fmt_value(s['W_max'], 2)}; the bound tables use "
         f"{s['n_W']} log-spaced target W per (class, norm, depth) family; each slope fit uses "
         f"its own depth-{s.get('slope_depth', '–')} width family of {s.get('slope_n', '–')} "

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
 from approxbounds._validation import check_int, check_real
+from approxbounds.norms import Norm
 
 __all__ = ["ReportConfig", "FULL", "SMOKE", "predicted_exponent", "class_spec_name",
            "make_class", "bound_rows", "slope_rows", "DONE_WHEN"]
@@ -105,27 +105,14 @@ def class_spec_name(spec) -> str:
     return make_class(spec).name
 
 
-def _frac(x) -> Fraction:
-    return Fraction(x).limit_denominator(1000)
-
-
 def predicted_exponent(spec, norm):
-    """Predicted exponent of (W L) as a ``Fraction`` (rate only [R]), or ``None`` (no rate).
-
-    Hölder: ``-alpha/d`` (every norm); monotone: ``-1/max(d, p(d-1))`` in L^p, ``None`` in
-    sup norm.
-    """
-    make_class(spec)
-    if spec[0] == "holder":
-        return -_frac(spec[2]) / spec[1]
-    d = spec[1]
-    if norm == "sup":
-        return None
-    return -1 / max(Fraction(d), _frac(norm) * (d - 1))
+    """Predicted exponent of (W L) as a ``Fraction`` (rate only [R]), or ``None`` (no rate):
+    ``-1/e`` with ``e`` the entropy exponent the class owns (``F.entropy_exponent``)."""
+    return make_class(spec).entropy_exponent(norm).wl_exponent()
 
 
 def _norm_key(norm) -> str:
-    return "sup" if norm == "sup" else f"L{int(norm) if float(norm).is_integer() else norm}"
+    return Norm.parse(norm).label
 
 
 def bound_rows(cfg: ReportConfig, *, progress=None) -> list[dict]:

@@ -74,8 +74,25 @@ def test_entropy_exponent():
     e = Monotone(2).entropy_exponent(2)
     assert e.value == 2 and e.log_power == 2 and e.tag == "R"
     assert Monotone(1).entropy_exponent(5).value == 1
-    with pytest.raises(ValueError, match="p"):
-        Monotone(2).entropy_exponent("sup")
+    sup = Monotone(2).entropy_exponent("sup")
+    assert sup.exponent is None and not sup.has_rate and "Lemma D" in sup.source
+    assert "infinite" in sup.reason and sup.wl_exponent() is None
+    with pytest.raises(ValueError, match="no entropy rate"):
+        sup.value
+    with pytest.raises(ValueError, match="norm"):
+        Monotone(2).entropy_exponent(0.5)
+
+
+def test_entropy_exponent_gives_the_wl_exponent():
+    """-1/e: -alpha/d for Hölder, -1/max(d, p(d-1)) for monotone (rate only)."""
+    from fractions import Fraction
+
+    from approxbounds.classes import Holder
+
+    assert Holder(2, 0.1).entropy_exponent(2).wl_exponent() == Fraction(-1, 20)
+    assert Holder(3, 1.5).entropy_exponent("sup").wl_exponent() == Fraction(-1, 2)
+    assert Monotone(3).entropy_exponent(4).wl_exponent() == Fraction(-1, 8)
+    assert Monotone(3).entropy_exponent(1.25).wl_exponent() == Fraction(-1, 3)
 
 
 def test_best_construction_chosen():

@@ -31,7 +31,7 @@ def test_holder_L2_cli_example_positive_and_verified():
 
 def test_search_is_optimal_for_the_grid():
     """The certified scale m is the smallest one whose hypotheses hold."""
-    from approxbounds.lower.growth_model import growth_model
+    from approxbounds.capacity.growth import growth_model
     from approxbounds.lower.theorems import theorem_L_condition
 
     F = Holder(2, 1.0)
@@ -149,7 +149,7 @@ def test_huge_network_and_tiny_scale_no_overflow():
 
 
 def test_condition_at_separation_1e_minus_300():
-    from approxbounds.lower.growth_model import growth_model
+    from approxbounds.capacity.growth import growth_model
     from approxbounds.lower.theorems import theorem_L_condition
 
     model = growth_model(Architecture.mlp(2, [10**6, 10**6]))

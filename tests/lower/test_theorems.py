@@ -9,7 +9,7 @@ from approxbounds.norms import Norm
 
 from approxbounds.capacity import Architecture
 from approxbounds.claims import CertificateError
-from approxbounds.lower.growth_model import growth_model
+from approxbounds.capacity.growth import growth_model
 from approxbounds.lower.verify import check_chain
 from approxbounds.lower.search import first_power_of_two, smallest_true
 from approxbounds.lower.theorems import (

@@ -12,7 +12,7 @@ from approxbounds.claims import CertificateError, ClaimError
 from approxbounds.classes import DensityBounded, Holder, Lebesgue, Monotone
 from approxbounds.lower import lower_bound
 from approxbounds.lower.derive import derive
-from approxbounds.lower.growth_model import growth_model
+from approxbounds.capacity.growth import growth_model
 from approxbounds.lower.tails import smallest_sample_size
 from approxbounds.lower.theorems import LEMMA_T_STATEMENT, threshold_count
 from approxbounds.lower.verify import check_chain, verify_certificate_dict

@@ -108,8 +108,10 @@ def test_bad_input():
         empirical_lp_error(zero, lambda x: np.zeros((x.shape[0], 2)), 1, 2, 10, rng)
     with pytest.raises(ValueError, match="predict returned non-finite"):
         empirical_lp_error(lambda x: np.full(x.shape[0], np.nan), square, 1, 2, 10, rng)
-    with pytest.raises(ValueError, match="p must lie"):
+    with pytest.raises(ValueError, match=r"p must be a real p with 1 <= p"):
         empirical_lp_error(zero, square, 1, 0.5, 10, rng)
+    with pytest.raises(ValueError, match="p must be a finite exponent"):
+        empirical_lp_error(zero, square, 1, "sup", 10, rng)
     with pytest.raises(ValueError, match="confidence"):
         empirical_lp_error(zero, square, 1, 2, 10, rng, confidence=1.0)
     with pytest.raises(ValueError, match="n must be"):

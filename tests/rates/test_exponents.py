@@ -1,6 +1,4 @@
 """Tests for approxbounds.rates.exponents: sympy-derived rate exponents."""
-from types import SimpleNamespace
-
 import math
 
 import mpmath
@@ -8,17 +6,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from approxbounds.classes import EntropyExponent, Holder, Monotone
 from approxbounds.rates import L, W, derive_epsilon, rate
 
-
-class _Monotone:
-    def __init__(self, d):
-        self.d = d
-        self.name = f"Monotone(d={d})"
-
-
-def holder(d, alpha):
-    return SimpleNamespace(d=d, alpha=alpha, name=f"Holder(d={d}, alpha={alpha})")
+_Monotone = Monotone
+holder = Holder
 
 
 @pytest.mark.parametrize("d,alpha", [(1, 1.0), (2, 1.0), (3, 0.5), (2, 2.0), (4, 1.5)])
@@ -140,6 +132,8 @@ def test_bad_norm(bad, exc):
 def test_bad_class_and_activation():
     with pytest.raises(TypeError, match="F must be"):
         rate(object(), "relu", 2)
+    with pytest.raises(TypeError, match="F must be"):
+        rate("holder", "relu", 2)
     with pytest.raises(ValueError, match="alpha"):
         rate(holder(2, -1.0), "relu", 2)
     with pytest.raises(ValueError, match="activation"):
@@ -152,8 +146,8 @@ def test_entropy_exponent_method_is_used():
     class Custom:
         d = 2
 
-        def entropy_exponent(self, p):
-            return {"exponent": 3, "tag": "R", "source": "custom source"}
+        def entropy_exponent(self, norm):
+            return EntropyExponent(sp.Integer(3), 0, "R", "custom source")
 
     r = rate(Custom(), "relu", 2)
     assert r.exponent == sp.Rational(-1, 3)
@@ -166,6 +160,20 @@ def test_evaluate_rejects_bad_values():
         r.evaluate([1.0])
     out = r.evaluate(np.logspace(2, 12, 20), 10)
     assert np.all(np.isfinite(out)) and np.all(np.diff(out) < 0)
+
+
+def test_spec_string_is_read_as_lower_bound_reads_it():
+    """rate(F, "2,10,1") is the rate of the ReLU network 2,10,1 (issue 9), not an activation."""
+    from approxbounds.capacity import Architecture
+
+    by_string = rate(Holder(2, 1.0), "2,10,1", 2)
+    by_object = rate(Holder(2, 1.0), Architecture.parse("2,10,1"), 2)
+    assert by_string.exponent == by_object.exponent == sp.Rational(-1, 2)
+    assert by_string.G_name == by_object.G_name == "relu net 2,10,1"
+    with pytest.raises(ValueError, match="arch"):
+        rate(Holder(2, 1.0), "2,,1", 2)
+    with pytest.raises(TypeError, match="G must be"):
+        rate(Holder(2, 1.0), 3.5, 2)
 
 
 def test_project_classes_give_expected_rates():

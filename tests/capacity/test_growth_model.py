@@ -5,7 +5,7 @@ import mpmath
 import pytest
 
 from approxbounds.capacity import Architecture, log2_growth_bound, vcdim_bound
-from approxbounds.lower.growth_model import growth_model
+from approxbounds.capacity.growth import growth_model
 
 SPECS = ["1,2,1", "1,10,1", "2,16,16,1", "2,35x9,1", "3,100x3,1"]
 

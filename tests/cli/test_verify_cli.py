@@ -1,0 +1,78 @@
+"""``approxbounds verify FILE.json``: every certificate that ``bound --json`` prints verifies;
+edited files are rejected (exit 1, reason on stderr); unreadable input exits 2."""
+import io
+import json
+
+import pytest
+
+from approxbounds.cli import main
+
+BOUND_ARGVS = [
+    ["holder", "--d", "2", "--alpha", "1", "--p", "2", "--arch", "2,10,1"],
+    ["holder", "--d", "1", "--alpha", "0.1", "--norm", "sup", "--arch", "1,100,1"],
+    ["holder", "--d", "1", "--alpha", "1", "--p", "1e300", "--arch", "1,10,1"],
+    ["holder", "--d", "2", "--alpha", "1", "--p", "3", "--arch", "2,10x2,1", "--bits", "2",
+     "--quantize", "all"],
+    ["holder", "--d", "1", "--alpha", "0.5", "--p", "1", "--arch", "1,8,1", "--kappa", "0.5"],
+    ["monotone", "--d", "3", "--p", "4", "--arch", "3,20x4,1"],
+    ["monotone", "--d", "2", "--norm", "sup", "--arch", "2,10,1"],
+    ["monotone", "--d", "2", "--norm", "sup", "--arch", "2,3,1", "--activation", "hard_threshold"],
+]
+
+
+def _bound_json(capsys, argv):
+    assert main(["bound", *argv, "--json"]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", BOUND_ARGVS, ids=lambda a: " ".join(a[:6]))
+def test_every_bound_json_verifies(capsys, tmp_path, argv):
+    text = _bound_json(capsys, argv)
+    path = tmp_path / "cert.json"
+    path.write_text(text)
+    rc = main(["verify", str(path)])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert out.startswith("verified: dist(") and out.count("\n") == 1
+
+
+def test_edited_claim_exits_1_with_the_reason(capsys, tmp_path):
+    doc = json.loads(_bound_json(capsys, BOUND_ARGVS[1]))
+    doc["claim"]["function_class"]["alpha"] = 1.0    # the issue's forgery
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(doc))
+    rc = main(["verify", str(path)])
+    _, err = capsys.readouterr()
+    assert rc == 1 and err.startswith("NOT VERIFIED:") and "claim" in err
+
+
+def test_stdin(capsys, monkeypatch):
+    text = _bound_json(capsys, BOUND_ARGVS[0])
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(["verify", "-"]) == 0
+    assert capsys.readouterr().out.startswith("verified:")
+
+
+@pytest.mark.parametrize("content,needle", [
+    (None, "cannot read"), ("{not json", "not JSON"), ('{"a": 1}', "not an approxbounds certificate"),
+])
+def test_unreadable_input_exits_2(capsys, tmp_path, content, needle):
+    path = tmp_path / "x.json"
+    if content is not None:
+        path.write_text(content)
+    rc = main(["verify", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["holder", "--d", "1", "--alpha", "1", "--norm", "sup", "--p", "3", "--arch", "1,5,1"], "--p does not apply"),
+    (["holder", "--d", "1", "--alpha", "1", "--norm", "sup", "--kappa", "0.5", "--arch", "1,5,1"], "--kappa does not apply"),
+    (["holder", "--d", "1", "--alpha", "1", "--norm", "sup", "--tail", "hoeffding", "--arch", "1,5,1"], "--tail does not apply"),
+    (["holder", "--d", "1", "--alpha", "1", "--p", "nan", "--arch", "1,5,1"], "--p must be"),
+    (["holder", "--d", "1", "--alpha", "1", "--arch", "1,5,1", "--quantize", "all"], "--quantize needs --bits"),
+])
+def test_flags_that_do_not_apply_are_errors(capsys, argv, needle):
+    rc = main(["bound", *argv])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and "Traceback" not in err
