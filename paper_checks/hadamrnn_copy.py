@@ -1,87 +1,76 @@
 """Paper check: binary-W HadamRNN with 4-bit U, V solves the copy task.
 
-Claim (HadamRNN, Foucault et al., ICLR 2025, official configs; reference rnn.md §1/§5): a
-HadamRNN with n = 128, W = diag(sgn u) S_n/sqrt(n) (binary), 4-bit U and V solves the copy
-task. "Solves" is made measurable here as: validation cross-entropy below 5 % of the
-memoryless baseline K ln 8 / S (K = 10), on fresh sequences.
+Claim (HadamRNN, Foucault et al., ICLR 2025; reference rnn.md §1/§5): a HadamRNN with n = 128,
+W = diag(sgn u) S_n/sqrt(n) (binary), 4-bit U and V solves the copy task. "Solves" is made
+measurable here as: validation cross-entropy below 5 % of the memoryless baseline K ln 8 / S
+(K = 10), on fresh sequences.
 
-Default mode: total length S = 120 (T = 100), n = 128, batch 128, Adam lr 3e-4, trained in
-segments of --segment steps (resumed from the run directory, so an interrupted check picks up
-where it stopped) until the criterion holds or the step/time budget is spent (default: at most
-10 minutes). ``--long``: S = 1020, the paper's 1000-step claim; prints time and result (an hour
-or more on a 2-core CPU with the default settings: rnn.md §5).
+Settings come from a TOML file of ``paper_checks/configs`` (``--config``; every TrainConfig field
+can be overridden by its flag, e.g. ``--seed 3``):
 
-Options for the long task (measured on this 2-core machine, see the session report):
+* default ``configs/copy120_hadamrnn.toml``: total length S = 120 (T = 100), n = 128, batch 128,
+  Adam lr 3e-4, u trained; at most 10 minutes by default.
+* ``--long`` = ``configs/copy1020_frozen_u.toml``: S = 1020, batch 64, lr 1e-3 x0.7 every 5,000
+  steps, **u frozen** (``u_lr_scale = 0``: W's signs stay at their random initialisation), the
+  fast setting of docs/rnn.md §5. The official recipe with u trained is
+  ``hadamrnn_copy_official.py``.
 
-* ``--lr-decay G --decay-every N``: StepLR, the learning rate times G every N steps.
-* ``--u-lr-scale F``: the Adam step of the sign parameters ``u`` is multiplied by F (the other
-  parameters keep ``--lr``). Every sign flip of u changes W^k for all large k at once, so at
-  length 1020 a learning rate high enough for U, V, b, c makes W jump around; F = 0.1 with
-  lr 1e-3 keeps u at the paper's rate (1e-4) while U, V, b, c learn 10x faster; F = 0 freezes
-  W's signs at their random initialisation. Passed to
-  :func:`approxbounds.experiments.train_run.train` as ``TrainConfig.u_lr_scale`` (also
-  ``approxbounds train --u-lr-scale``); F = 1 (the default) is plain Adam.
+Training runs in segments of ``--segment`` steps (resumed from the run directory, so an
+interrupted check picks up where it stopped; SIGINT/SIGTERM checkpoint the current step) until
+the criterion holds or the step/time budget is spent.
 
 Exit code 0 on PASS, 1 on FAIL.
 """
 from __future__ import annotations
 
-import argparse
+import dataclasses
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import verdict  # noqa: E402  (sets one BLAS thread before numpy loads)
+from _common import (  # noqa: E402  (sets one BLAS thread before numpy loads)
+    CONFIGS, config_parser, load_config, report_interruption, verdict,
+)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--long", action="store_true", help="total length 1020 (paper's 1000-step claim)")
-    ap.add_argument("--length", type=int, default=None, help="override the total length S")
-    ap.add_argument("--hidden", type=int, default=128)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--lr", type=float, default=3e-4)
-    ap.add_argument("--lr-decay", type=float, default=1.0, help="StepLR factor (default 1: constant)")
-    ap.add_argument("--decay-every", type=int, default=4000, help="StepLR period in steps")
-    ap.add_argument("--u-lr-scale", type=float, default=1.0,
-                    help="multiply the Adam step of the sign parameters u by this (default 1)")
-    ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--n-val", type=int, default=1000, help="fresh validation sequences")
-    ap.add_argument("--max-steps", type=int, default=None, help="default 12000 (long: 40000)")
+    ap = config_parser(__doc__.splitlines()[0], "copy120_hadamrnn.toml")
+    ap.add_argument("--long", action="store_true",
+                    help="use configs/copy1020_frozen_u.toml (total length 1020, u frozen) unless --config is given")
     ap.add_argument("--segment", type=int, default=500, help="steps between validations")
     ap.add_argument("--minutes", type=float, default=None, help="time budget (default 10; long: 240)")
     ap.add_argument("--out", default=None, help="run directory (default: a temporary one)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--long" in argv and not any(a == "--config" or a.startswith("--config=") for a in argv):
+        argv = argv + ["--config", str(CONFIGS / "copy1020_frozen_u.toml")]
     args = ap.parse_args(argv)
-    if not 0.0 <= args.u_lr_scale < float("inf"):
-        ap.error(f"--u-lr-scale must be finite and >= 0, got {args.u_lr_scale}")
 
-    from approxbounds.experiments.train_run import TrainConfig, train
+    from approxbounds.experiments.train_run import run_exists, train
+    from approxbounds.nn.checkpoint import load_latest_checkpoint
+    from approxbounds.nn.trainer import TrainingInterrupted
 
-    length = args.length or (1020 if args.long else 120)
-    max_steps = args.max_steps or (40000 if args.long else 12000)
+    base = load_config(args)
     budget = 60 * (args.minutes if args.minutes is not None else (240 if args.long else 10))
     threshold = 0.05
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="hadamrnn_copy_")) / "run"
-    sched = "" if args.lr_decay == 1.0 else f" x{args.lr_decay} every {args.decay_every} steps"
-    uscale = "" if args.u_lr_scale == 1.0 else f", u step x{args.u_lr_scale}"
-    print(f"HadamRNN copy task: S={length}, n={args.hidden}, binary W, 4-bit U/V, batch {args.batch}, "
-          f"lr {args.lr}{sched}{uscale}, seed {args.seed}; run directory {out}")
+    sched = "" if base.lr_decay == 1.0 else f" x{base.lr_decay} every {base.decay_every} steps"
+    uscale = "" if base.u_lr_scale == 1.0 else f", u step x{base.u_lr_scale}"
+    length = base.length if base.convention == "total" else base.length + 20
+    print(f"HadamRNN copy task ({Path(args.config).name}): S={length}, n={base.hidden}, binary W, "
+          f"{base.bits}-bit U/V, batch {base.batch}, lr {base.lr}{sched}{uscale}, seed {base.seed}; "
+          f"run directory {out}")
     t0 = time.perf_counter()
     steps, m = 0, None
-    resume = out.joinpath("config.json").exists()
-    if resume and out.joinpath("checkpoint.npz").exists():   # continue where an earlier call stopped
-        from approxbounds.nn.checkpoint import load_checkpoint
-        steps = load_checkpoint(out / "checkpoint.npz").step
-    while m is None or steps < max_steps:      # at least one call (it only evaluates when done)
-        steps = max(steps, min(max_steps, steps + args.segment))
-        cfg = TrainConfig(task="copy", model="hadamrnn", hidden=args.hidden, bits=4, length=length,
-                          steps=steps, batch=args.batch, lr=args.lr, lr_decay=args.lr_decay,
-                          decay_every=args.decay_every, seed=args.seed, n_val=args.n_val,
-                          checkpoint_every=args.segment, log_every=50, u_lr_scale=args.u_lr_scale)
-        m = train(cfg, out, resume=resume).metrics
-        resume = True
+    if run_exists(out) and out.joinpath("checkpoint.npz").exists():   # continue where an earlier call stopped
+        steps = load_latest_checkpoint(out / "checkpoint.npz").step
+    while m is None or steps < base.steps:      # at least one call (it only evaluates when done)
+        steps = max(steps, min(base.steps, steps + args.segment))
+        try:
+            m = train(dataclasses.replace(base, steps=steps), out, resume=run_exists(out)).metrics
+        except TrainingInterrupted as exc:
+            return report_interruption(exc)
         steps = m["steps"]
         elapsed = time.perf_counter() - t0
         print(f"  step {steps:6d}  val CE {m['val_ce']:.5f}  = {m['val_ce_over_baseline']:.4f} x baseline "
@@ -92,11 +81,11 @@ def main(argv=None) -> int:
             print(f"  time budget of {budget / 60:.0f} min spent")
             break
     elapsed = time.perf_counter() - t0
-    claim = (f"binary-W HadamRNN (n={args.hidden}) with 4-bit U, V solves the copy task of total length "
-             f"{length}: validation CE < {threshold:.0%} of the memoryless baseline K ln8/S")
+    claim = (f"binary-W HadamRNN (n={base.hidden}) with {base.bits}-bit U, V solves the copy task of total "
+             f"length {length}: validation CE < {threshold:.0%} of the memoryless baseline K ln8/S")
     meas = (f"val CE {m['val_ce']:.5f} = {m['val_ce_over_baseline']:.4f} x baseline {m['baseline']:.5f}, "
             f"recall accuracy {m['val_recall_accuracy']:.4f}, after {steps} steps in {elapsed:.0f} s "
-            f"(seed {args.seed}, single run)")
+            f"(seed {base.seed}, single run)")
     return verdict(claim, meas, m["val_ce_over_baseline"] < threshold)
 
 
