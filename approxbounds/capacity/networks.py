@@ -1,6 +1,7 @@
 """Rebuilding a network class from its canonical description (``G.to_dict()``).
 
-A description carries ``"kind"``: ``"feedforward"`` (:class:`~approxbounds.capacity.Architecture`).
+A description carries ``"kind"``: ``"feedforward"`` (:class:`~approxbounds.capacity.Architecture`),
+``"storage"`` (:class:`~approxbounds.capacity.storage.StorageClass`, any network stored in B bits).
 :func:`network_from_dict` dispatches on it and accepts only canonical descriptions
 (``network_from_dict(d).to_dict() == d``), which is how a certificate's claim names its network
 class (docs/theory.md §8).
@@ -10,14 +11,16 @@ from __future__ import annotations
 __all__ = ["network_from_dict", "NETWORK_KINDS", "as_network_class", "network_classes"]
 
 #: ``kind`` values and the classes that own them
-NETWORK_KINDS = ("feedforward",)
+NETWORK_KINDS = ("feedforward", "storage", "recurrent")
 
 
 def network_classes() -> dict:
     """``kind -> class`` of every network class the package knows."""
     from approxbounds.capacity.architecture import Architecture
+    from approxbounds.capacity.recurrent import RecurrentArchitecture
+    from approxbounds.capacity.storage import StorageClass
 
-    return {"feedforward": Architecture}
+    return {"feedforward": Architecture, "storage": StorageClass, "recurrent": RecurrentArchitecture}
 
 
 def as_network_class(G, name: str = "G"):

@@ -10,6 +10,12 @@ Three kinds are supported:
   docs/function_classes.md §5);
 * :class:`Empirical` — the uniform measure on an n×d sample in [0,1]^d; separations of a
   packing are computed on the sample itself.
+
+Sequences: :class:`IIDSequence` is the law of a sequence (x_1, …, x_T) of i.i.d. steps
+x_t ~ μ for one of the cube measures above, the product μ^T on ([0,1]^d)^T (domain
+``("sequence", d, T)``). Its push-forward under the selection of j distinct steps is μ^j
+(:meth:`IIDSequence.marginal`), which is how packings of the sequence classes are measured
+(docs/sequence_classes.md §2).
 """
 from __future__ import annotations
 
@@ -21,7 +27,12 @@ import numpy as np
 from approxbounds._json import first_difference
 from approxbounds._validation import check_int, check_real
 
-__all__ = ["Measure", "Lebesgue", "DensityBounded", "Empirical", "check_measure", "measure_from_dict"]
+__all__ = ["Measure", "Lebesgue", "DensityBounded", "Empirical", "IIDSequence", "check_measure",
+           "measure_from_dict", "EMPIRICAL_PRODUCT_MAX"]
+
+#: Largest number of points of the empirical measure :math:`\mu_n^{\otimes j}` that
+#: :meth:`IIDSequence.marginal` builds (``n**j``) for an empirical step measure.
+EMPIRICAL_PRODUCT_MAX = 100_000
 
 
 class Measure:
@@ -131,6 +142,110 @@ class Empirical(Measure):
         return f"Empirical(n={self.n}, d={self.d})"
 
 
+def _kappa_power_down(kappa: float, j: int) -> float:
+    """The largest float ``<= kappa**j`` (exact rational power, rounded down)."""
+    from fractions import Fraction
+
+    exact = Fraction(kappa) ** j
+    out = float(exact)
+    if Fraction(out) > exact:
+        out = math.nextafter(out, 0.0)
+    return out
+
+
+class IIDSequence(Measure):
+    r"""The law :math:`\mu^{\otimes T}` of a sequence :math:`(x_1, \dots, x_T)` of i.i.d. steps
+    :math:`x_t \sim \mu` on :math:`[0,1]^d`.
+
+    Parameters
+    ----------
+    base : Lebesgue, DensityBounded or Empirical
+        The step measure :math:`\mu` on :math:`[0,1]^d`.
+    length : int >= 1
+        The number of steps ``T``.
+
+    Attributes
+    ----------
+    d : int
+        Dimension of one step (``base.d``).
+    length : int
+    domain : tuple
+        ``("sequence", d, T)``.
+
+    Notes
+    -----
+    For ``base = DensityBounded(d, kappa)`` the claim is about *every* step law with density
+    :math:`\ge\kappa`; then :math:`\mu^{\otimes j}` has density :math:`\ge\kappa^j` on
+    :math:`[0,1]^{dj}` (:meth:`marginal`).
+    """
+
+    name = "iid_sequence"
+
+    def __init__(self, base, length: int):
+        if not isinstance(base, (Lebesgue, DensityBounded, Empirical)):
+            raise TypeError(f"base must be a cube measure (Lebesgue, DensityBounded or Empirical), "
+                            f"got {type(base).__name__}")
+        self.base = base
+        self.length = check_int("length", length, minimum=1)
+        self.d = base.d
+
+    @property
+    def domain(self) -> tuple:
+        return ("sequence", self.d, self.length)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, IIDSequence) and other.to_dict() == self.to_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.length, repr(self.base.to_dict())))
+
+    def __repr__(self) -> str:
+        return f"IIDSequence({self.base!r}, length={self.length})"
+
+    def lebesgue_factor(self, p: float):
+        return None
+
+    def to_dict(self) -> dict:
+        """``{"name": "iid_sequence", "d", "length", "base": base.to_dict()}``."""
+        return {"name": self.name, "d": self.d, "length": self.length, "base": self.base.to_dict()}
+
+    def marginal(self, j: int) -> Measure:
+        r"""The law :math:`\mu^{\otimes j}` on :math:`[0,1]^{dj}` of ``j`` distinct steps
+        :math:`(x_{t_1}, \dots, x_{t_j})` (independent, each :math:`\sim\mu`).
+
+        ``Lebesgue(d)`` gives ``Lebesgue(dj)``; ``DensityBounded(d, kappa)`` gives
+        ``DensityBounded(dj, kappa**j)`` (rounded down); ``Empirical`` on ``n`` points gives the
+        empirical measure on the ``n**j`` concatenated tuples (at most
+        :data:`EMPIRICAL_PRODUCT_MAX`), which is the base itself for ``j = 1``.
+        """
+        j = check_int("j", j, minimum=1, maximum=self.length)
+        b = self.base
+        if j == 1:
+            return b
+        if isinstance(b, Lebesgue):
+            return Lebesgue(b.d * j)
+        if isinstance(b, DensityBounded):
+            return DensityBounded(b.d * j, _kappa_power_down(b.kappa, j))
+        if b.n ** j > EMPIRICAL_PRODUCT_MAX:
+            raise ValueError(f"the product of an empirical step measure on n={b.n} points over j={j} "
+                             f"lags has n^j = {b.n ** j} > {EMPIRICAL_PRODUCT_MAX} points; use fewer "
+                             f"points or lags")
+        idx = np.stack(np.meshgrid(*([np.arange(b.n)] * j), indexing="ij"), axis=-1).reshape(-1, j)
+        return Empirical(b.points[idx].reshape(idx.shape[0], b.d * j))
+
+    def sample(self, n: int, rng) -> np.ndarray:
+        """``n`` i.i.d. sequences, shape ``(n, T, d)`` (Lebesgue or empirical steps only: a
+        density-bounded step law is not one specific measure)."""
+        n = check_int("n", n, minimum=1)
+        rng = np.random.default_rng(rng)
+        if isinstance(self.base, Lebesgue):
+            return rng.random((n, self.length, self.d))
+        if isinstance(self.base, Empirical):
+            return self.base.points[rng.integers(0, self.base.n, size=(n, self.length))]
+        raise ValueError("cannot sample from DensityBounded: it stands for every step law with "
+                         "density >= kappa, not one measure")
+
+
 def check_measure(measure, d: int) -> Measure:
     """Return ``measure`` (``None`` → ``Lebesgue(d)``) after checking its dimension."""
     if measure is None:
@@ -139,6 +254,8 @@ def check_measure(measure, d: int) -> Measure:
         raise TypeError(
             f"measure must be Lebesgue, DensityBounded or Empirical, got {type(measure).__name__}"
         )
+    if isinstance(measure, IIDSequence):
+        raise ValueError(f"measure must live on [0,1]^{d}, got a sequence measure on {measure.domain}")
     if measure.d != d:
         raise ValueError(f"measure must live on [0,1]^{d} (d={d}), got d={measure.d}")
     return measure
@@ -146,17 +263,21 @@ def check_measure(measure, d: int) -> Measure:
 
 def measure_from_dict(desc, field: str = "measure") -> Measure:
     """Inverse of ``Measure.to_dict()``: ``lebesgue`` (``d``), ``density_bounded``
-    (``d``, ``kappa``) or ``empirical`` (``d``, ``n``, ``points``).
+    (``d``, ``kappa``), ``empirical`` (``d``, ``n``, ``points``) or ``iid_sequence`` (``d``,
+    ``length``, ``base``: the description of a cube measure).
 
     Only the canonical description is accepted: exactly these keys, and
     ``measure_from_dict(desc).to_dict() == desc``; otherwise a ``ValueError`` naming ``field``.
     """
     if not isinstance(desc, dict) or "name" not in desc:
-        raise ValueError(f"{field} must be a dict with a 'name' (lebesgue, density_bounded, empirical), got {desc!r}")
+        raise ValueError(f"{field} must be a dict with a 'name' (lebesgue, density_bounded, empirical, "
+                         f"iid_sequence), got {desc!r}")
     keys = {"lebesgue": ("name", "d"), "density_bounded": ("name", "d", "kappa"),
-            "empirical": ("name", "d", "n", "points")}.get(desc["name"])
+            "empirical": ("name", "d", "n", "points"),
+            "iid_sequence": ("name", "d", "length", "base")}.get(desc["name"])
     if keys is None:
-        raise ValueError(f"{field}.name: unknown measure {desc['name']!r}; known: lebesgue, density_bounded, empirical")
+        raise ValueError(f"{field}.name: unknown measure {desc['name']!r}; known: lebesgue, density_bounded, "
+                         f"empirical, iid_sequence")
     extra = sorted(set(desc) - set(keys))
     missing = [k for k in keys if k not in desc]
     if missing or extra:
@@ -167,6 +288,11 @@ def measure_from_dict(desc, field: str = "measure") -> Measure:
             mu = Lebesgue(desc["d"])
         elif desc["name"] == "density_bounded":
             mu = DensityBounded(desc["d"], desc["kappa"])
+        elif desc["name"] == "iid_sequence":
+            base = desc["base"]
+            if isinstance(base, dict) and base.get("name") == "iid_sequence":
+                raise ValueError("base: the step measure must be a cube measure, not a sequence measure")
+            mu = IIDSequence(measure_from_dict(base, f"{field}.base"), desc["length"])
         else:
             mu = Empirical(desc["points"])
     except (TypeError, ValueError) as exc:

@@ -20,12 +20,14 @@ __all__ = ["class_from_dict", "packing_from_dict", "sign_family_from_dict", "CLA
 def _classes() -> dict:
     from approxbounds.classes.holder import Holder
     from approxbounds.classes.monotone import Monotone
+    from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
 
-    return {"Holder": Holder, "Monotone": Monotone}
+    return {"Holder": Holder, "Monotone": Monotone, "DelayedHolder": DelayedHolder,
+            "MultiLagHolder": MultiLagHolder}
 
 
 #: Names a description's ``"name"`` may take.
-CLASS_NAMES = ("Holder", "Monotone")
+CLASS_NAMES = ("Holder", "Monotone", "DelayedHolder", "MultiLagHolder")
 
 
 def class_from_dict(desc, field: str = "function_class"):

@@ -28,7 +28,7 @@ import json
 import math
 from collections import OrderedDict
 
-from approxbounds.claims import CertificateError, Claim, network_label
+from approxbounds.claims import CertificateError, Claim, domain_problem, network_label
 from approxbounds.norms import Norm
 
 from .._validation import check_bool, check_choice
@@ -196,9 +196,11 @@ def _lemma_D(F, arch, notes):
         return None
     cert = _issue(F, arch, Norm.parse("sup"), None, "D", {}, [], "Lemma D")
     if cert is None:
+        act = getattr(getattr(arch, "activation", None), "name", None)
         notes.append(f"Lemma D (sup_norm_discontinuity(): distance >= 1/2 from every "
-                     f"continuous network) does not apply: activation "
-                     f"{arch.activation.name!r} gives discontinuous networks")
+                     f"continuous network) does not apply: "
+                     + (f"activation {act!r} gives discontinuous networks" if act is not None
+                        else "the network class is not known to consist of continuous functions"))
     return cert
 
 
@@ -314,7 +316,11 @@ def _transferred(F, arch, norm, mu, tail, construction, m_max, search, notes):
         found = [c for c in inner if c.theorem in ("L", "C")]
         if not found:
             notes.append(f"Lemma T from {q.label}: no certificate at {q.label} either")
-        out.extend(_transfer(c, F, arch, norm, None if norm.is_sup else mu) for c in found)
+        for c in found:
+            try:
+                out.append(_transfer(c, F, arch, norm, None if norm.is_sup else mu))
+            except CertificateError as exc:   # e.g. a measure Lemma T cannot certify as probability
+                notes.append(f"Lemma T from {q.label}: {exc.detail}")
     return out
 
 
@@ -341,7 +347,12 @@ def certificates(F, G, norm=2, measure=None, tail: str = "chernoff", *,
         raise ValueError(f"measure dimension {measure.d} differs from the class dimension {F.d}")
     if getattr(arch, "d_in", F.d) != F.d:
         raise ValueError(f"G has input dimension {arch.d_in}, F lives on [0,1]^{F.d}")
-    mu = check_measure(measure, F.d)
+    # a class on another domain (e.g. sequences) checks its measure and supplies its default
+    own_check = getattr(F, "check_measure", None)
+    mu = own_check(measure) if callable(own_check) else check_measure(measure, F.d)
+    problem = domain_problem(F, arch, mu)
+    if problem is not None:
+        raise ValueError(f"{problem[0]}: {problem[1]}")
     direct, direct_notes = _direct(F, arch, norm, mu, tail, construction, m_max, search)
     certs, notes = [_copy(c) for c in direct], list(direct_notes)
     if transfer:

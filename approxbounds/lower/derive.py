@@ -30,7 +30,7 @@ import numbers
 
 import mpmath
 
-from approxbounds.claims import CertificateError
+from approxbounds.claims import CertificateError, domain_problem
 from approxbounds.norms import Norm
 
 from .tails import TAILS
@@ -193,7 +193,7 @@ def _derive_D(F, G, norm: Norm, mu, route) -> Derivation:
         _fail("witness", f"{getattr(F, 'name', F)} has no step-function witness (Lemma D applies to "
                          "monotone classes)")
     info = obstruction()
-    activation = G.activation.name
+    activation = getattr(getattr(G, "activation", None), "name", None)
     if activation not in CONTINUOUS_ACTIVATIONS:
         _fail("continuity", f"activation {activation!r} is not known to give continuous networks")
     return lemma_D(activation, value=min(float(info.value), 0.5), tag=info.tag,
@@ -264,8 +264,9 @@ def derive(theorem: str, F, G, norm, mu, route: dict) -> Derivation:
         mu_q = measure_from_dict(route["certified_measure"], "route.certified_measure")
     except ValueError as exc:
         _fail("probability measure", str(exc))
-    if mu_q.d != F.d:
-        _fail("probability measure", f"the measure lives on [0,1]^{mu_q.d}, F on [0,1]^{F.d}")
+    problem = domain_problem(F, G, mu_q)
+    if problem is not None:
+        _fail("probability measure", problem[1])
     if not norm.is_sup and mu_q.to_dict() != mu.to_dict():
         _fail("probability measure", "Lemma T from L^q(mu) to L^p(nu) needs nu = mu; the route's "
                                      "certified_measure differs from the claim's measure")
