@@ -180,8 +180,11 @@ def config_hash(fn, config) -> str:
 
 
 def _json_roundtrip(obj):
-    """``obj`` as it reads back from a result file (so fresh and stored results are equal)."""
-    return json.loads(_canonical(obj))
+    """``obj`` as it reads back from a result file (so fresh and stored results are equal,
+    dict key order included)."""
+    from approxbounds._io import to_json_compatible
+
+    return json.loads(json.dumps(to_json_compatible(obj), allow_nan=False))
 
 
 class ResultStore:
@@ -218,7 +221,8 @@ class ResultStore:
         from approxbounds._io import atomic_write_json
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        return atomic_write_json(self.path(key), {"key": key, "config": config, "result": result})
+        return atomic_write_json(self.path(key), {"key": key, "config": config, "result": result},
+                                 sort_keys=False)
 
     def clear(self) -> None:
         """Remove every result file (and the directory when it is left empty)."""
@@ -249,7 +253,8 @@ def map_ordered(fn, configs, executor=None, *, store: ResultStore | None = None,
         through a JSON round trip, so they equal what a resumed run reads back).
     key : callable, optional
         ``key(config) -> str``, the name of a configuration's result in ``store``
-        (default :func:`config_hash` of ``fn`` and the whole configuration).
+        (default :func:`config_hash` of ``fn`` and the whole configuration); ``None`` for a
+        configuration whose result is not to be stored (e.g. not JSON data).
     progress : callable, optional
         Called as ``progress(n)`` with the number of newly finished configurations (a tqdm
         ``update``): once for the stored ones, then once per finished job.
@@ -272,7 +277,9 @@ def map_ordered(fn, configs, executor=None, *, store: ResultStore | None = None,
     todo = []
     for i, c in enumerate(configs):
         if store is not None:
-            keys[i] = config_hash(fn, c) if key is None else str(key(c))
+            k = config_hash(fn, c) if key is None else key(c)
+            keys[i] = None if k is None else str(k)
+        if keys[i] is not None:
             found, value = store.get(keys[i])
             if found:
                 results[i] = value
@@ -288,7 +295,7 @@ def map_ordered(fn, configs, executor=None, *, store: ResultStore | None = None,
         progress(n_done)
 
     def finish(i, value):
-        if store is not None:
+        if keys[i] is not None:
             value = _json_roundtrip(value)
             store.put(keys[i], value, configs[i])
         results[i] = value

@@ -8,6 +8,7 @@ rate curves and literature upper bounds are rate only [R] and are labelled so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def certified_curves(F, norm=2, *, depths=(2, 4, 8), d_in: int | None = None,
             pd.append(float(pdim_bound(G).value))
             thm.append(str(cert.theorem))
         curves.append(BoundCurve(
-            f"certified lower bound, L={depth} ({norm.label})", depth, norm,
+            rf"certified, $L={depth}$, {norm.latex}", depth, norm,
             np.array([float(G.W) for G in fam]), np.array([float(G.L) for G in fam]),
             np.array(pd), np.array(vals), tuple(thm)))
     return curves
@@ -103,7 +104,7 @@ def rate_only_curve(F, W_values, *, depth: int = 2, norm=2, activation: str = "r
     depth = check_int("depth", depth, minimum=1, maximum=10**4)
     r = rate(F, activation, norm)
     W_values = np.asarray(W_values, float)
-    return RateCurve(f"rate only [R]: (WL)^({r.exponent}) x logs, L={depth}",
+    return RateCurve(rf"rate only [R]: $(WL)^{{{r.exponent}}}$ × logs, $L={depth}$",
                      W_values, r.evaluate(W_values, depth),
                      None if r.exponent is None else float(r.exponent),
                      "; ".join(src for _, tag, src in r.provenance if tag == "R"))
@@ -123,7 +124,8 @@ def upper_bound_curves(F, W_values, *, depth: int = 10, keys=None) -> list[RateC
     out = []
     for key in keys:
         b = UPPER_BOUNDS[key]
-        out.append(RateCurve(f"upper bound [R]: {b.label}", W_values,
+        exponent = Fraction(float(b.exponent(d, s))).limit_denominator(1000)
+        out.append(RateCurve(rf"upper bound [R]: {b.label}, $W^{{{exponent}}}$", W_values,
                              upper_bound_curve(key, W_values, d=d, s=s, depth=depth),
                              float(b.exponent(d, s)), b.source))
     return out

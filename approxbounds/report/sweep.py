@@ -26,7 +26,8 @@ from approxbounds._validation import check_int, check_real
 from approxbounds.norms import Norm
 
 __all__ = ["ReportConfig", "FULL", "SMOKE", "predicted_exponent", "class_spec_name",
-           "make_class", "bound_rows", "slope_rows", "DONE_WHEN"]
+           "make_class", "bound_rows", "slope_rows", "DONE_WHEN", "bound_jobs", "bound_family",
+           "slope_jobs", "slope_fit"]
 
 
 @dataclass(frozen=True)
@@ -115,81 +116,109 @@ def _norm_key(norm) -> str:
     return Norm.parse(norm).label
 
 
-def bound_rows(cfg: ReportConfig, *, progress=None) -> list[dict]:
-    """Certified bound, theorem, verified flag and rate-only value for every class, norm,
-    depth and W of the configuration (one dict per configuration)."""
+# ------------------------------------------------------------------------------ jobs
+# Each job is a module-level pure function of a small JSON configuration (so any executor of
+# approxbounds.parallel can run it and its result can be stored under the configuration's hash).
+
+def bound_jobs(cfg: ReportConfig) -> list[dict]:
+    """One job per (class, norm, depth) family, in table order (for :func:`bound_family`)."""
+    return [{"spec": list(spec), "norm": Norm.parse(norm).to_json(), "depth": depth,
+             "W_min": cfg.W_min, "W_max": cfg.W_max, "n_W": cfg.n_W, "dps": cfg.dps}
+            for spec in cfg.classes for norm in cfg.norms for depth in cfg.depths]
+
+
+def bound_family(job: dict) -> list[dict]:
+    """Certified bound, theorem, verified flag and rate-only value for every W of one
+    (class, norm, depth) width family (``job`` from :func:`bound_jobs`)."""
     from approxbounds.capacity import pdim_bound
     from approxbounds.lower import CertificateError, NoCertificateError, lower_bound
     from approxbounds.rates import rate
     from approxbounds.rates.slopes import width_family
 
+    spec, norm, depth = tuple(job["spec"]), job["norm"], int(job["depth"])
+    F = make_class(spec)
+    r = rate(F, "relu", norm)
+    fam = width_family(F.d, depth, W_min=job["W_min"], W_max=job["W_max"], n=job["n_W"])
+    Ws = np.array([float(G.W) for G in fam])
+    Ls = np.array([float(G.L) for G in fam])
+    rate_vals = r.evaluate(Ws, Ls) if r.has_rate else [None] * len(fam)
     rows = []
-    for spec in cfg.classes:
-        F = make_class(spec)
-        for norm in cfg.norms:
-            r = rate(F, "relu", norm)
-            for depth in cfg.depths:
-                fam = width_family(F.d, depth, W_min=cfg.W_min, W_max=cfg.W_max, n=cfg.n_W)
-                Ws = np.array([float(G.W) for G in fam])
-                Ls = np.array([float(G.L) for G in fam])
-                rate_vals = r.evaluate(Ws, Ls) if r.has_rate else [None] * len(fam)
-                for G, rv in zip(fam, rate_vals):
-                    row = {"class": F.name, "spec": list(spec), "norm": norm,
-                           "norm_key": _norm_key(norm), "depth": depth, "arch": G.spec(),
-                           "W": int(G.W), "L": int(G.L), "pdim_bound": float(pdim_bound(G).value),
-                           "rate_only": None if rv is None else float(rv),
-                           "rate_only_tag": "R",
-                           "rate_only_exponent": None if r.exponent is None else str(r.exponent)}
-                    try:
-                        cert = lower_bound(F, G, norm=norm)
-                    except NoCertificateError as exc:
-                        row.update(value=None, theorem=None, verified=False, note=str(exc))
-                        rows.append(row)
-                        continue
-                    try:
-                        verified = bool(cert.verify(dps=cfg.dps))
-                        note = ""
-                    except CertificateError as exc:
-                        verified, note = False, str(exc)
-                    row.update(value=float(cert.value), theorem=cert.theorem, verified=verified,
-                               log10_value=math.log10(cert.value), tags=sorted(set(cert.tags.values())),
-                               alternatives=[a.theorem for a in cert.alternatives], note=note)
-                    rows.append(row)
-                if progress is not None:
-                    progress(1)
+    for G, rv in zip(fam, rate_vals):
+        row = {"class": F.name, "spec": list(spec), "norm": norm,
+               "norm_key": _norm_key(norm), "depth": depth, "arch": G.spec(),
+               "W": int(G.W), "L": int(G.L), "pdim_bound": float(pdim_bound(G).value),
+               "rate_only": None if rv is None else float(rv),
+               "rate_only_tag": "R",
+               "rate_only_exponent": None if r.exponent is None else str(r.exponent)}
+        try:
+            cert = lower_bound(F, G, norm=norm)
+        except NoCertificateError as exc:
+            row.update(value=None, theorem=None, verified=False, note=str(exc))
+            rows.append(row)
+            continue
+        try:
+            verified = bool(cert.verify(dps=job["dps"]))
+            note = ""
+        except CertificateError as exc:
+            verified, note = False, str(exc)
+        row.update(value=float(cert.value), theorem=cert.theorem, verified=verified,
+                   log10_value=math.log10(cert.value), tags=sorted(set(cert.tags.values())),
+                   alternatives=[a.theorem for a in cert.alternatives], note=note)
+        rows.append(row)
     return rows
 
 
-def slope_rows(cfg: ReportConfig, *, progress=None) -> list[dict]:
-    """Fitted slope of ln(certified bound) on ln(Pdim bound) next to the predicted exponent."""
-    from approxbounds.rates.slopes import fitted_slope, width_family
-
+def slope_jobs(cfg: ReportConfig) -> list[dict]:
+    """One job per slope case (for :func:`slope_fit`); ``slope_cases=None``: every class and norm."""
     cases = cfg.slope_cases
     if cases is None:
         cases = tuple((spec, norm) for spec in cfg.classes for norm in cfg.norms)
-    rows = []
-    for spec, norm in cases:
-        F = make_class(spec)
-        pred = predicted_exponent(spec, norm)
-        fam = width_family(F.d, cfg.slope_depth, W_min=cfg.W_min, W_max=cfg.W_max, n=cfg.slope_n)
-        fit = fitted_slope(F, fam, norm, W_fit_min=cfg.W_fit_min)
-        row = {"class": F.name, "spec": list(spec), "norm": norm, "norm_key": _norm_key(norm),
-               "depth": cfg.slope_depth, "fitted_slope": fit.slope + 0.0,  # no -0.0
-               "predicted": None if pred is None else float(pred),
-               "predicted_text": "no rate" if pred is None else str(pred),
-               "rate_module_exponent": fit.predicted,
-               "n_used": fit.n_used, "W_fit_min": float(fit.W[fit.used].min()),
-               "W_fit_max": float(fit.W[fit.used].max()),
-               "theorems": sorted(set(fit.theorems)),
-               "ln_pdim": fit.ln_pdim.tolist(), "ln_bound": fit.ln_bound.tolist(),
-               "W": fit.W.tolist()}
-        if pred is None:
-            row["deviation"] = None
-            row["within_0_05"] = None
-        else:
-            row["deviation"] = fit.slope - float(pred)
-            row["within_0_05"] = bool(abs(fit.slope - float(pred)) <= 0.05)
-        rows.append(row)
-        if progress is not None:
-            progress(1)
-    return rows
+    return [{"spec": list(spec), "norm": Norm.parse(norm).to_json(), "slope_depth": cfg.slope_depth,
+             "W_min": cfg.W_min, "W_max": cfg.W_max, "slope_n": cfg.slope_n,
+             "W_fit_min": cfg.W_fit_min} for spec, norm in cases]
+
+
+def slope_fit(job: dict) -> dict:
+    """Fitted slope of ln(certified bound) on ln(Pdim bound) next to the predicted exponent
+    (``job`` from :func:`slope_jobs`)."""
+    from approxbounds.rates.slopes import fitted_slope, width_family
+
+    spec, norm = tuple(job["spec"]), job["norm"]
+    F = make_class(spec)
+    pred = predicted_exponent(spec, norm)
+    fam = width_family(F.d, job["slope_depth"], W_min=job["W_min"], W_max=job["W_max"],
+                       n=job["slope_n"])
+    fit = fitted_slope(F, fam, norm, W_fit_min=job["W_fit_min"])
+    row = {"class": F.name, "spec": list(spec), "norm": norm, "norm_key": _norm_key(norm),
+           "depth": job["slope_depth"], "fitted_slope": fit.slope + 0.0,  # no -0.0
+           "predicted": None if pred is None else float(pred),
+           "predicted_text": "no rate" if pred is None else str(pred),
+           "rate_module_exponent": fit.predicted,
+           "n_used": fit.n_used, "W_fit_min": float(fit.W[fit.used].min()),
+           "W_fit_max": float(fit.W[fit.used].max()),
+           "theorems": sorted(set(fit.theorems)),
+           "ln_pdim": fit.ln_pdim.tolist(), "ln_bound": fit.ln_bound.tolist(),
+           "W": fit.W.tolist()}
+    if pred is None:
+        row["deviation"] = None
+        row["within_0_05"] = None
+    else:
+        row["deviation"] = fit.slope - float(pred)
+        row["within_0_05"] = bool(abs(fit.slope - float(pred)) <= 0.05)
+    return row
+
+
+def bound_rows(cfg: ReportConfig, *, progress=None, executor=None) -> list[dict]:
+    """Every row of every :func:`bound_family` of ``cfg``, in table order (class, norm, depth,
+    W). ``progress(n)`` per finished family; ``executor`` as in :mod:`approxbounds.parallel`."""
+    from approxbounds.parallel import map_ordered
+
+    families = map_ordered(bound_family, bound_jobs(cfg), executor, progress=progress)
+    return [row for rows in families for row in rows]
+
+
+def slope_rows(cfg: ReportConfig, *, progress=None, executor=None) -> list[dict]:
+    """:func:`slope_fit` of every slope case of ``cfg``, in order."""
+    from approxbounds.parallel import map_ordered
+
+    return map_ordered(slope_fit, slope_jobs(cfg), executor, progress=progress)

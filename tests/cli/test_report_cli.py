@@ -1,11 +1,14 @@
 import json
+import os
+
+import pytest
 
 from approxbounds.cli import main
 
 
 def test_report_smoke(tmp_path, capsys):
     out = tmp_path / "rep"
-    assert main(["report", "--out", str(out), "--smoke", "--no-progress"]) == 0
+    assert main(["report", "--out", str(out), "--smoke", "--no-progress", "--seed", "0e0"]) == 0
     printed = capsys.readouterr().out
     assert str(out / "report.md") in printed
     assert printed.count("-> PASS") == 2 and "checks: 5/5 passed" in printed
@@ -15,11 +18,48 @@ def test_report_smoke(tmp_path, capsys):
     assert (out / "report.md").read_text().startswith("# approxbounds report")
 
 
-def test_report_bad_out(tmp_path, capsys):
-    f = tmp_path / "afile"
-    f.write_text("")
-    assert main(["report", "--out", str(f), "--smoke", "--no-progress"]) == 2
-    assert "error: out" in capsys.readouterr().err
+@pytest.mark.parametrize("make, message", [
+    (lambda p: (p / "afile").write_text("") or p / "afile", "exists and is not a directory"),
+    (lambda p: p / "missing" / "rep", "parent directory"),
+    (lambda p: (p / "afile").write_text("") or p / "afile" / "rep", "is not a directory"),
+])
+def test_report_bad_out(tmp_path, capsys, make, message):
+    assert main(["report", "--out", str(make(tmp_path)), "--smoke", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out: ") and message in err and "Traceback" not in err
+
+
+def test_report_unwritable_out(capsys):
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("needs /proc")
+    assert main(["report", "--out", "/proc/approxbounds-report", "--smoke"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out: cannot create directory") and "Traceback" not in err
+
+
+def test_report_read_only_directory(tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    assert main(["report", "--out", str(tmp_path), "--smoke"]) == 2
+    assert capsys.readouterr().err == (f"error: --out: directory {str(tmp_path)!r} is not writable: "
+                                       "Permission denied\n")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seed", "-1"], "--seed: expected an integer >= 0"),
+    (["--seed", "1.5"], "--seed: expected an integer"),
+    (["--workers", "0"], "--workers: expected an integer >= 1"),
+    (["--format", "gif"], "unknown format 'gif'"),
+])
+def test_report_bad_options_exit_2(argv, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--out", str(tmp_path / "r"), "--smoke", *argv])
+    assert exc.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
 
 
 def test_report_failing_criterion_exit_code(tmp_path, monkeypatch, capsys):

@@ -67,7 +67,8 @@ def test_fitted_slope_plot():
     assert lines[0].get_xdata().size == (~used).sum() and lines[1].get_xdata().size == used.sum()
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "fit: slope -0.5000" in texts and any("[R]" in t for t in texts)
-    assert ax.get_xlabel() == "ln(Pdim bound)"
+    assert ax.get_xlabel() == r"$\ln$ Pdim bound"
+    assert ax.get_title() == r"Holder, $L^{2}$, fitted slope"
 
 
 def test_norm_and_p_plots():
@@ -78,7 +79,7 @@ def test_norm_and_p_plots():
                        np.array([1.0, 2.0]), {2: np.array([1e-3, 5e-4]), 3: np.array([1e-2, 1e-3])},
                        "{d},10,1")
     ax = plot_p_exponents(data)
-    assert len(ax.get_lines()) == 2 and ax.get_xlabel() == "p" and "[R]" in ax.get_ylabel()
+    assert len(ax.get_lines()) == 2 and ax.get_xlabel() == "$p$" and "[R]" in ax.get_ylabel()
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), data.exponents[3])
     ax = plot_p_certified(data)
     assert len(ax.get_lines()) == 2 and ax.get_yscale() == "log"
@@ -93,10 +94,10 @@ def test_yarotsky_plot_has_curve_and_level_per_m():
 
 
 def test_mixed_axes_relabelled_and_coinciding_upper_bounds_merged():
-    from approxbounds.plots.rate_plots import MIXED_YLABEL, legend_outside
+    from approxbounds.plots.rate_plots import CERTIFIED_YLABEL, MIXED_YLABEL, legend_outside
 
     ax = plot_certified_bounds([_curve(2)])
-    assert ax.get_ylabel() == "certified lower bound on dist(F, G)"
+    assert ax.get_ylabel() == CERTIFIED_YLABEL and "certified" in CERTIFIED_YLABEL
     W = np.logspace(2, 6, 5)
     plot_rate_only(RateCurve("rate only [R]: x", W, W ** -0.5, -0.5), ax=ax)
     assert ax.get_ylabel() == MIXED_YLABEL and "certified" not in ax.get_ylabel()
@@ -111,3 +112,52 @@ def test_mixed_axes_relabelled_and_coinciding_upper_bounds_merged():
     assert labels[0].startswith("certified")
     leg = legend_outside(ax)
     assert leg.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1
+
+
+ALL_PLOTS = [
+    (plot_certified_bounds, lambda: [_curve(2), _curve(4)]),
+    (plot_rate_only, lambda: RateCurve("rate only [R]: x", np.logspace(2, 6, 5), np.logspace(-1, -3, 5), -0.5)),
+    (plot_upper_bounds, lambda: [RateCurve("upper bound [R]: A", np.logspace(2, 6, 5), np.logspace(-1, -3, 5), -0.5)]),
+    (plot_norm_comparison, lambda: [_curve(4, 1), _curve(4, "sup")]),
+    (plot_p_exponents, lambda: PDependence(np.linspace(1, 6, 5), {2: -1 / np.maximum(2, np.linspace(1, 6, 5))},
+                                           np.array([1.0, 2.0]), {2: np.array([1e-3, 5e-4])}, "{d},10,1")),
+]
+
+
+@pytest.mark.parametrize("plot, make", ALL_PLOTS + [
+    (plot_p_certified, ALL_PLOTS[-1][1]),
+    (plot_yarotsky_gadget, lambda: (1, 2)),
+])
+def test_kwargs_override_defaults_and_caller_title_is_kept(plot, make):
+    fig, ax = plt.subplots()
+    ax.set_title("my title")
+    out = plot(make(), ax=ax, label="mine", color="#123456", linewidth=3.0)
+    assert out is ax and ax.get_title() == "my title"
+    labelled = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    assert labelled and all(ln.get_label() == "mine" for ln in labelled)
+    assert all(ln.get_color() == "#123456" and ln.get_linewidth() == 3.0 for ln in labelled)
+
+
+def test_legend_is_outside_the_axes_and_optional():
+    ax = plot_certified_bounds([_curve(2)])
+    fig = ax.figure
+    fig.canvas.draw()
+    leg_box = ax.get_legend().get_window_extent()
+    assert leg_box.x0 >= ax.get_window_extent().x1          # right of the data area
+    ax2 = plot_certified_bounds([_curve(2)], legend=False)
+    assert ax2.get_legend() is None
+
+
+def test_new_axes_use_the_colour_blind_safe_palette_and_mathtext_labels():
+    from approxbounds.plots.style import OKABE_ITO
+
+    ax = plot_certified_bounds([_curve(2), _curve(4), _curve(8)])
+    colours = [ln.get_color() for ln in ax.get_lines()]
+    assert colours == list(OKABE_ITO[:3])
+    assert ax.get_xlabel().startswith("$W$") and r"\mathrm{dist}" in ax.get_ylabel()
+    assert plt.rcParams["axes.prop_cycle"].by_key()["color"][0] != OKABE_ITO[0]   # global rc untouched
+
+
+def test_default_title_set_once_on_untitled_axes():
+    ax = plot_yarotsky_gadget((1,))
+    assert "Yarotsky" in ax.get_title() and "$2^{-2m-2}$" in ax.get_title()

@@ -15,10 +15,13 @@ def smoke_report(tmp_path_factory):
 def test_files_written(smoke_report):
     res, out = smoke_report
     assert res["markdown"] == out / "report.md" and res["json"] == out / "report.json"
-    assert len(res["figures"]) == 9
+    from approxbounds.plots.figures import FIGURES
+
+    assert len(res["figures"]) == len(FIGURES) == 9
     for fig in res["figures"]:
         assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in out.rglob("*") if ".tmp" in p.name]      # nothing half-written
+    assert not (out / ".partial").exists()                          # resume files removed at the end
     data = json.loads((out / "report.json").read_text(), parse_constant=pytest.fail)
     assert data == json.loads(json.dumps(res["data"]))
 
@@ -51,8 +54,8 @@ def test_bounds_rows(smoke_report):
         assert r["rate_only_tag"] == "R"
         if r["class"].startswith("Monotone") and r["norm"] == "sup":
             assert r["theorem"] == "D" and r["value"] == 0.5 and r["rate_only"] is None
-        else:
-            assert r["rate_only"] > r["value"]           # certified far below the bare rate
+        elif r["theorem"] == "L":
+            assert r["rate_only"] > r["value"]           # Theorem L's constants: far below the bare rate
     # certified values are non-increasing in W along each family
     fams = {}
     for r in rows:
@@ -76,7 +79,7 @@ def test_markdown_content(smoke_report):
 def test_bad_arguments(tmp_path):
     f = tmp_path / "file"
     f.write_text("x")
-    with pytest.raises(ValueError, match="out"):
+    with pytest.raises(ValueError, match="out: .* exists and is not a directory"):
         build_report(f, smoke=True, progress=False)
     with pytest.raises(ValueError, match="parent"):
         build_report(tmp_path / "missing" / "deeper", smoke=True, progress=False)
@@ -84,4 +87,8 @@ def test_bad_arguments(tmp_path):
         build_report(tmp_path / "r", smoke="yes")
     with pytest.raises(TypeError, match="config"):
         build_report(tmp_path / "r", config={"classes": ()})
+    with pytest.raises(ValueError, match="formats"):
+        build_report(tmp_path / "r", smoke=True, formats=("png", "jpg"))
+    with pytest.raises(ValueError, match="seed"):
+        build_report(tmp_path / "r", smoke=True, seed=-1)
     assert not (tmp_path / "r").exists()

@@ -1,4 +1,5 @@
-from approxbounds.report.markdown import fmt_value, render_markdown
+from approxbounds.report import render_markdown
+from approxbounds.report.markdown import fmt_value
 
 
 def _data(verified=True, value=1e-5, check_ok=True):
