@@ -1,0 +1,199 @@
+r"""The :class:`UpperCertificate`: a certified upper bound bound to its claim.
+
+An upper certificate is a :class:`~approxbounds.claims.Claim` with ``statement = "upper"``
+(:math:`\sup_{f\in F}\inf_{g\in G}\|f-g\| \le` value) together with its proof: the *route*
+(which explicit construction, at which size; :mod:`approxbounds.upper.derive`), every
+*ingredient* (realisation counts, the sup and Lebesgue error bounds, the measure rule) and the
+provenance *tag* of every statement relied on (all [P], proved in docs/upper_bounds.md).
+
+The JSON form is the certificate format of :mod:`approxbounds.lower.record` (same ``format``,
+``version``, top-level fields); :meth:`UpperCertificate.verify` rebuilds F, G, the norm and
+the measure from the claim, re-derives the proof and re-checks it at ``dps`` digits
+(:mod:`approxbounds.upper.verify`). :meth:`UpperCertificate.network` builds the explicit
+network of G that the proof speaks about, for any member ``f`` of F.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from approxbounds._json import from_json, to_json
+from approxbounds.claims import THEOREMS, Claim, measure_label
+from approxbounds.norms import Norm
+
+__all__ = ["UpperCertificate"]
+
+
+def _g(x, digits=6) -> str:
+    return f"{float(x):.{digits}g}"
+
+
+@dataclass
+class UpperCertificate:
+    """A certified upper bound ``sup_{f in F} inf_{g in G} ||f - g|| <= value``.
+
+    Build it with :func:`approxbounds.upper.upper_bound` (or read one with :meth:`from_dict`);
+    the constructor does not check the proof, :meth:`verify` does.
+
+    Parameters
+    ----------
+    claim : Claim
+        ``claim.statement == "upper"``.
+    route, ingredients, tags : dict
+        As in :class:`approxbounds.lower.certificate.Certificate`.
+    alternatives : list of UpperCertificate
+        Other constructions that fit ``G`` (weaker or equal), strongest first.
+    """
+
+    claim: Claim
+    route: dict
+    ingredients: dict
+    tags: dict
+    alternatives: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if not isinstance(self.claim, Claim):
+            raise TypeError(f"claim must be a Claim, got {type(self.claim).__name__}")
+        if self.claim.statement != "upper":
+            raise ValueError("an UpperCertificate certifies an upper bound (claim.statement = 'upper')")
+        bad = {k: t for k, t in self.tags.items() if t not in ("V", "P")}
+        if bad:
+            raise ValueError(f"a certificate may rely only on [V]/[P] statements; got {bad}")
+
+    # ------------------------------------------------------------------ the claim
+    @property
+    def value(self) -> float:
+        return self.claim.value
+
+    @property
+    def theorem(self) -> str:
+        """The construction key (``"PL"``, ``"KT"``, ...)."""
+        return self.claim.theorem
+
+    @property
+    def construction(self) -> str:
+        return self.claim.theorem
+
+    @property
+    def norm(self) -> Norm:
+        return self.claim.norm
+
+    @property
+    def measure(self) -> dict | None:
+        return self.claim.measure
+
+    def objects(self):
+        """``(F, G, norm, mu)`` rebuilt from the claim."""
+        return self.claim.rebuild()
+
+    @property
+    def norm_label(self) -> str:
+        return self.claim.labels()["norm"]
+
+    # ------------------------------------------------------------------ checking
+    def verify(self, dps: int = 50) -> bool:
+        """Re-derive the proof from the claim and re-check it at ``dps`` digits. Returns
+        ``True``; raises :class:`~approxbounds.claims.CertificateError` or
+        :class:`~approxbounds.claims.ClaimError` naming the failing step or field.
+        Alternatives are verified too."""
+        from .verify import verify_upper_dict
+
+        verify_upper_dict(self.to_dict(alternatives=False), dps=dps)
+        for alt in self.alternatives:
+            alt.verify(dps=dps)
+        return True
+
+    # ------------------------------------------------------------------ the network
+    def network(self, f, **kwargs):
+        """The explicit network of ``G`` that this construction assigns to ``f`` (a member of
+        F given as a vectorised callable); see :func:`approxbounds.upper.networks.build_network`."""
+        from .networks import build_network
+
+        F, G, _, _ = self.objects()
+        return build_network(self.theorem, self.route, F, G, f, **kwargs)
+
+    # ------------------------------------------------------------------ output
+    def summary(self) -> str:
+        lab = self.claim.labels()
+        return (f"dist({lab['function_class']}, {lab['network_class']}) in {lab['norm']} "
+                f"<= {self.value:.6g}  [{lab['theorem']}, {self._size_text()}]")
+
+    def _size_text(self) -> str:
+        r = self.route
+        key = self.theorem
+        if key == "U0":
+            return f"{r['variant']} constant"
+        if key == "PL":
+            return f"{r['pieces']} pieces"
+        if key == "RQ":
+            return f"{r['levels']} levels"
+        if key == "ST":
+            return f"{r['cells']} cells per axis, {r['variant']} values"
+        if key == "KT":
+            return f"grid 1/{r['cells']}, block after {r['offset']} layers"
+        return str(r)
+
+    def explain(self) -> str:
+        """The construction, its realisation in G and the error bound, in words and numbers."""
+        i = self.ingredients
+        lab = self.claim.labels()
+        real = i["realisation"]
+        lines = [f"Certified upper bound: {self.claim.sentence()}",
+                 f"Construction {self.theorem}: {THEOREMS[self.theorem].statement}.",
+                 f"1. Size: {self._size_text()}; G has hidden widths {real['hidden_widths']} "
+                 f"({lab['network_class']})."]
+        if "required_widths" in real:
+            lines.append(f"   widths needed by the construction: {real['required_widths']}"
+                         + (f" after {real['offset']} pass-through layers" if "offset" in real else ""))
+        if "line_units" in real:
+            lines.append(f"   line units available: {real['line_units']} (free per layer {real['free_units']})")
+        if "jumps_available" in real:
+            lines.append(f"   jumps available: {real['jumps_available']}")
+        if "ramps_available" in real:
+            lines.append(f"   ramps available: {real['ramps_available']}")
+        lines.append(f"2. For every f in F, the network of this size built from f has sup error <= "
+                     f"{_g(i['sup_bound'], 10)}"
+                     + ("" if i["lebesgue_bound"] is None else
+                        f" and Lebesgue {self.norm.label} error <= {_g(i['lebesgue_bound'], 10)}")
+                     + f" ({i['formula']}{tuple(i['formula_args'])}).")
+        rule = i["measure_rule"]
+        if rule == "density":
+            lines.append(f"3. mu has density >= kappa = {i['kappa']}: mu = kappa lambda + (1 - kappa) nu, so "
+                         f"the L^p(mu) error is <= (kappa A^p + (1 - kappa) S^p)^(1/p) = {_g(i['value'], 10)}.")
+        elif rule == "empirical":
+            lines.append(f"3. {measure_label(self.measure)} is a probability measure: the L^p error is "
+                         f"at most the sup error, {_g(i['value'], 10)}.")
+        elif rule == "every probability measure":
+            lines.append(f"3. The bound holds in L^p of every probability measure: {_g(i['value'], 10)}.")
+        lines.append(f"Hence sup_f inf_g ||f - g|| <= {_g(self.value, 10)} "
+                     f"(statements: {'; '.join(f'[{t}] {s}' for s, t in self.tags.items())}).")
+        return "\n".join(lines)
+
+    def proof_dict(self) -> dict:
+        return {"route": to_json(self.route), "ingredients": to_json(self.ingredients),
+                "tags": dict(self.tags)}
+
+    def to_dict(self, *, alternatives: bool = True) -> dict:
+        """The certificate file; ``approxbounds verify`` reads it."""
+        from approxbounds.lower.record import FORMAT, VERSION
+
+        out = {"format": FORMAT, "version": VERSION, "claim": self.claim.to_dict(),
+               "proof": self.proof_dict(),
+               "labels": {**self.claim.labels(), "summary": self.summary(),
+                          "statement": THEOREMS[self.theorem].statement}}
+        if alternatives:
+            out["alternatives"] = [a.to_dict(alternatives=False) for a in self.alternatives]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "UpperCertificate":
+        """Read an upper certificate file (structure only; :meth:`verify` checks the content)."""
+        from .verify import parse_upper_record
+
+        claim, proof, alts = parse_upper_record(data)
+        return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
+                   [cls.from_dict(a) for a in alts])
+
+    def __repr__(self) -> str:
+        return (f"UpperCertificate(value={self.value:.6g}, construction={self.theorem!r}, "
+                f"norm={self.norm!r}, F={self.claim.function_class}, "
+                f"G={self.claim.network_class.get('spec')!r})")
