@@ -67,6 +67,23 @@ THEOREMS = {
     "D": Theorem("D", "Lemma D",
                  "a monotone step function is >= 1/2 away in sup norm from every continuous "
                  "function", "lower", "sup"),
+    # upper bounds: explicit networks of G (docs/upper_bounds.md, approxbounds.upper)
+    "U0": Theorem("U0", "Construction U0",
+                  "constant network: every hidden unit switched off, the output bias is the "
+                  "midrange (or the centre value) of f", "upper", "any"),
+    "PL": Theorem("PL", "Construction PL",
+                  "continuous piecewise-linear interpolation of f on a uniform grid of [0,1], "
+                  "realised by a ReLU network", "upper", "any"),
+    "RQ": Theorem("RQ", "Construction RQ",
+                  "range staircase of a monotone f (K+1 levels), realised by a threshold network "
+                  "(exact steps) or a ReLU network (steep ramps)", "upper", "any"),
+    "ST": Theorem("ST", "Construction ST",
+                  "step function on a uniform grid of [0,1]^d (cell-centre or midrange values), "
+                  "realised by a threshold network", "upper", "any"),
+    "KT": Theorem("KT", "Construction KT",
+                  "continuous piecewise-linear interpolation on the Kuhn (Freudenthal) "
+                  "triangulation of a uniform grid of [0,1]^d, realised by a ReLU network",
+                  "upper", "any"),
 }
 
 
