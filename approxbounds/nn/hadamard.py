@@ -21,12 +21,14 @@ option at moderate n, since each butterfly stage of :func:`fwht` costs a few arr
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from approxbounds._validation import check_int
+from approxbounds._validation import check_choice, check_int
 
 __all__ = ["is_power_of_two", "check_power_of_two", "sylvester", "block_sylvester", "fwht",
-           "block_fwht", "kron_factors", "hadamard_kron", "MAX_DENSE_N"]
+           "block_fwht", "kron_factors", "hadamard_kron", "SignedHadamard", "OPERATOR_PATHS", "MAX_DENSE_N"]
 
 #: largest order :func:`sylvester` builds densely (a 2^14 x 2^14 float64 matrix is 2 GiB)
 MAX_DENSE_N = 2 ** 13
@@ -168,3 +170,144 @@ def hadamard_kron(x, m: int | None = None, *, scale: float | None = None) -> np.
     y = np.ascontiguousarray(x).reshape(-1, b) @ sylvester(b, x.dtype)
     y = np.matmul(sa, y.reshape(-1, a, b))
     return y.reshape(x.shape)
+
+
+#: ways :class:`SignedHadamard` can apply the matrix (same maths, different speed)
+OPERATOR_PATHS = ("dense", "fwht", "kron")
+
+
+class SignedHadamard:
+    r"""The recurrent matrix :math:`W = \operatorname{diag}(s)\,(I_q\otimes S_m)/\sqrt m` of
+    (Block-)HadamRNN acting on a batch of row vectors, with preallocated scratch buffers.
+
+    Row convention for a batch :math:`h \in \mathbb R^{B\times n}` (:math:`n = qm`, S symmetric):
+
+    .. math::
+
+        \text{forward: } h W^\top = \big(h\,(I_q\otimes S_m)/\sqrt m\big)\odot s, \qquad
+        \text{backward: } g W = \big((g\odot s)\,(I_q\otimes S_m)\big)/\sqrt m .
+
+    ``path`` chooses how :math:`x(I_q\otimes S_m)` is formed (module docstring): ``"dense"``
+    (one BLAS product with the explicit :math:`W`, built in float64 and rounded once),
+    ``"fwht"`` (:func:`block_fwht`, scaled signs) or ``"kron"`` (:math:`S_m = S_a\otimes S_b`,
+    :func:`kron_factors`: one GEMM :math:`(Bn/b, b)\cdot(b, b)` and one batched
+    :math:`(a, a)\cdot(a, b)` product, then the sign multiply). All three give :math:`hW^\top`
+    up to rounding; for a fixed path the results are bitwise reproducible.
+
+    Parameters
+    ----------
+    s : ndarray (n,), float32 or float64
+        The diagonal (±1 signs for HadamRNN; any real vector is accepted, e.g. the STE
+        surrogate's free vector). Its dtype is the dtype of every product.
+    m : int
+        Block size, a power of two dividing n (m = n: plain HadamRNN).
+    batch : int >= 1
+        Number of rows B of every ``h``/``g`` passed later (scratch buffers are (B, n)).
+    path : ``"dense"``, ``"fwht"`` or ``"kron"``
+
+    Notes
+    -----
+    The four hot methods ``forward(h, out)``, ``add_forward(h, out)`` (``out += hWᵀ``),
+    ``backward(g, out)`` and ``add_backward(g, out)`` (``out += gW``) are closures built
+    once, with no validation: ``h``/``g`` and ``out`` must be C-contiguous (B, n) arrays of
+    the operator's dtype; ``out`` must not overlap ``h``/``g`` except in ``backward`` and
+    ``add_backward``, where ``g`` may be ``out`` itself. ``matrix()`` returns the dense W
+    (float64 construction rounded once to the dtype).
+    """
+
+    def __init__(self, s, m: int, batch: int, path: str = "kron"):
+        s = np.asarray(s)
+        if s.ndim != 1 or s.dtype not in (np.float32, np.float64):
+            raise TypeError(f"s must be a 1-d float32 or float64 array, got dtype {s.dtype}, shape {s.shape}")
+        n = s.shape[0]
+        self.m = check_power_of_two("m", m, maximum=MAX_DENSE_N)
+        if n % self.m:
+            raise ValueError(f"len(s)={n} must be a multiple of the block size m={self.m}")
+        self.n = n
+        self.batch = check_int("batch", batch, minimum=1)
+        self.path = check_choice("path", path, OPERATOR_PATHS)
+        self.dtype = dt = s.dtype
+        self.s = s
+        tmp = np.empty((self.batch, n), dtype=dt)
+        inv = dt.type(1.0 / math.sqrt(self.m))
+        if self.path == "dense":
+            W = self.matrix()
+            Wt = np.ascontiguousarray(W.T)
+
+            def forward(h, out):
+                np.matmul(h, Wt, out=out)
+
+            def add_forward(h, out):
+                np.matmul(h, Wt, out=tmp)
+                out += tmp
+
+            def backward(g, out):
+                np.matmul(g, W, out=tmp if g is out else out)
+                if g is out:
+                    out[...] = tmp
+
+            def add_backward(g, out):
+                np.matmul(g, W, out=tmp)
+                out += tmp
+        elif self.path == "kron":
+            a, b = kron_factors(self.m)
+            Sa = (sylvester(a, np.float64) / math.sqrt(self.m)).astype(dt)
+            Sb = sylvester(b, dt)
+            t1 = np.empty((self.batch, n), dtype=dt)
+            t1_rows, t1_blocks = t1.reshape(-1, b), t1.reshape(-1, a, b)
+
+            def kron(x, out):            # out = x (I_q ⊗ S_a ⊗ S_b) / √m; out may be x
+                np.matmul(x.reshape(-1, b), Sb, out=t1_rows)
+                np.matmul(Sa, t1_blocks, out=out.reshape(-1, a, b))
+
+            def forward(h, out):
+                kron(h, out)
+                out *= s
+
+            def add_forward(h, out):
+                kron(h, tmp)
+                np.multiply(tmp, s, out=tmp)
+                out += tmp
+
+            def backward(g, out):
+                np.multiply(g, s, out=out)
+                kron(out, out)
+
+            def add_backward(g, out):
+                np.multiply(g, s, out=tmp)
+                kron(tmp, tmp)
+                out += tmp
+        else:
+            s_scaled = (s * inv).astype(dt)
+            m_ = self.m
+
+            def fw(x, out):
+                if m_ == n:
+                    fwht(x, out=out)
+                else:
+                    block_fwht(x, m_, out=out)
+
+            def forward(h, out):
+                fw(h, out)
+                out *= s_scaled
+
+            def add_forward(h, out):
+                fw(h, tmp)
+                np.multiply(tmp, s_scaled, out=tmp)
+                out += tmp
+
+            def backward(g, out):
+                np.multiply(g, s_scaled, out=out)
+                fw(out, out)
+
+            def add_backward(g, out):
+                np.multiply(g, s_scaled, out=tmp)
+                fw(tmp, tmp)
+                out += tmp
+        self.forward, self.add_forward = forward, add_forward
+        self.backward, self.add_backward = backward, add_backward
+
+    def matrix(self) -> np.ndarray:
+        r"""The dense :math:`W = \operatorname{diag}(s)(I_q\otimes S_m)/\sqrt m` (float64, rounded once)."""
+        base = block_sylvester(self.n, self.m) / math.sqrt(self.m)
+        return (self.s.astype(np.float64)[:, None] * base).astype(self.dtype)

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from approxbounds.nn.hadamard import (
-    block_fwht, block_sylvester, check_power_of_two, fwht, hadamard_kron, is_power_of_two, kron_factors,
-    sylvester,
+    OPERATOR_PATHS, SignedHadamard, block_fwht, block_sylvester, check_power_of_two, fwht, hadamard_kron,
+    is_power_of_two, kron_factors, sylvester,
 )
 
 H2 = np.array([[1.0, 1.0], [1.0, -1.0]])
@@ -129,3 +129,69 @@ def test_kron_factors():
         a, b = kron_factors(m)
         assert a * b == m and a <= b <= 2 * a
         np.testing.assert_array_equal(np.kron(sylvester(a), sylvester(b)), sylvester(m))
+
+
+# ----------------------------------------------------------------- SignedHadamard (HadamRNN's W)
+@pytest.mark.parametrize("path", OPERATOR_PATHS)
+@pytest.mark.parametrize("n,m", [(1, 1), (2, 2), (8, 8), (32, 8), (128, 128), (64, 4)])
+@pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-6)])
+def test_signed_hadamard_all_four_products_equal_the_dense_matrix(path, n, m, dtype, tol):
+    rng = np.random.default_rng(n * 31 + m)
+    s = np.where(rng.standard_normal(n) >= 0, 1.0, -1.0).astype(dtype)
+    W = (s[:, None] * block_sylvester(n, m) / np.sqrt(m))          # independent construction, float64
+    B = 5
+    op = SignedHadamard(s, m, B, path=path)
+    np.testing.assert_array_equal(op.matrix(), W.astype(dtype))
+    h = rng.standard_normal((B, n)).astype(dtype)
+    base = rng.standard_normal((B, n)).astype(dtype)
+    scale = tol * np.sqrt(n) * np.abs(h).max()
+    out = np.full((B, n), np.nan, dtype=dtype)
+    op.forward(h, out)
+    np.testing.assert_allclose(out, h @ W.T, atol=scale)            # h Wᵀ (row convention)
+    acc = base.copy()
+    op.add_forward(h, acc)
+    np.testing.assert_allclose(acc, base + h @ W.T, atol=2 * scale)
+    g = h.copy()
+    op.backward(g, g)                                               # in place allowed
+    np.testing.assert_allclose(g, h @ W, atol=scale)
+    out2 = np.empty_like(h)
+    op.backward(h, out2)
+    np.testing.assert_array_equal(out2, g)
+    acc = base.copy()
+    op.add_backward(h, acc)
+    np.testing.assert_allclose(acc, base + h @ W, atol=2 * scale)
+    assert out.dtype == acc.dtype == dtype
+
+
+def test_signed_hadamard_real_diagonal_and_orthogonality():
+    rng = np.random.default_rng(5)
+    s = rng.standard_normal(16)                                     # a free real vector (STE surrogate)
+    for path in OPERATOR_PATHS:
+        op = SignedHadamard(s, 4, 3, path=path)
+        h = rng.standard_normal((3, 16))
+        out = np.empty_like(h)
+        op.forward(h, out)
+        np.testing.assert_allclose(out, h @ (s[:, None] * block_sylvester(16, 4) / 2.0).T, atol=1e-13)
+    # ±1 signs: W orthogonal, so backward(forward(h)) = h Wᵀ W = h
+    s = np.where(rng.standard_normal(64) >= 0, 1.0, -1.0)
+    op = SignedHadamard(s, 64, 2, path="kron")
+    h = rng.standard_normal((2, 64))
+    out = np.empty_like(h)
+    op.forward(h, out)
+    op.backward(out, out)
+    np.testing.assert_allclose(out, h, atol=1e-13)
+
+
+def test_signed_hadamard_validation():
+    with pytest.raises(TypeError, match="s must be a 1-d float"):
+        SignedHadamard(np.ones(4, dtype=int), 4, 1)
+    with pytest.raises(TypeError, match="s must be a 1-d float"):
+        SignedHadamard(np.ones((2, 2)), 2, 1)
+    with pytest.raises(ValueError, match="multiple of the block size"):
+        SignedHadamard(np.ones(12), 8, 1)
+    with pytest.raises(ValueError, match="power of two"):
+        SignedHadamard(np.ones(12), 3, 1)
+    with pytest.raises(ValueError, match="batch"):
+        SignedHadamard(np.ones(4), 4, 0)
+    with pytest.raises(ValueError, match="path"):
+        SignedHadamard(np.ones(4), 4, 1, path="fft")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from approxbounds.nn.gradcheck import check_loss_gradient
-from approxbounds.nn.losses import (LOSS_NAMES, bce_with_logits, get_loss, log_softmax, lp_error, lp_error_pow, mse,
-                                    softmax_cross_entropy)
+from approxbounds.nn.losses import (LOSS_NAMES, bce_with_logits, check_class_labels, get_loss, log_softmax, lp_error,
+                                    lp_error_pow, mse, softmax_cross_entropy, softmax_xent_inplace)
 
 
 
@@ -207,3 +207,52 @@ def test_log_softmax_bitwise_equal_to_textbook_order(shape, axis):
         got = log_softmax(z, axis=axis)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)
+
+
+# ------------------------------------------------------------------------------ the in-place kernel
+@pytest.mark.parametrize("shape", [(5, 1), (7, 2), (4, 6, 9), (3, 40)])
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-13), (np.float32, 1e-5)])
+def test_softmax_xent_inplace_value_and_gradient_against_mpmath(shape, dtype, rtol, rng):
+    z0 = (rng.standard_normal(shape) * 4).astype(dtype)
+    t = rng.integers(0, shape[-1], shape[:-1])
+    z = z0.copy()
+    w = dtype(0.25)
+    total = softmax_xent_inplace(z, t, w)
+    n = int(np.prod(shape[:-1]))
+    assert total == pytest.approx(float(_mp_ce(z0.astype(np.float64), t, np.ones(t.shape, bool))) * n, rel=rtol)
+    # gradient: w (softmax - onehot), softmax from mpmath
+    rows = z0.reshape(-1, shape[-1]).astype(np.float64)
+    ref = np.array([[float(mpmath.exp(v) / mpmath.fsum(mpmath.exp(u) for u in map(mpmath.mpf, r)))
+                     for v in map(mpmath.mpf, r)] for r in rows])
+    ref[np.arange(n), t.reshape(-1)] -= 1
+    np.testing.assert_allclose(z.reshape(-1, shape[-1]), 0.25 * ref, rtol=rtol, atol=rtol * 1e-2)
+    assert z.dtype == dtype
+
+
+def test_softmax_xent_inplace_valid_rows_and_equals_the_public_loss(rng):
+    z0 = rng.standard_normal((6, 5, 4))
+    t = rng.integers(0, 4, (6, 5))
+    valid = rng.uniform(size=(6, 5)) > 0.4
+    z = z0.copy()
+    w = (valid / valid.sum())[..., None]
+    total = softmax_xent_inplace(z, t, w, valid)
+    v, g = softmax_cross_entropy(z0, t, mask=valid)
+    assert total / valid.sum() == v                       # the public loss is this kernel
+    np.testing.assert_array_equal(z, g)
+    assert np.all(g[~valid] == 0)
+    assert v == pytest.approx(float(_mp_ce(z0, t, valid)), rel=1e-13)
+
+
+def test_check_class_labels_only_checks_valid_positions():
+    z = np.zeros((2, 3, 4))
+    t = np.array([[0, 1, 9], [3, -5, 2]])
+    valid = np.array([[True, True, False], [True, False, True]])
+    np.testing.assert_array_equal(check_class_labels(t, z.shape, valid), t)
+    v, g = softmax_cross_entropy(z, t, mask=valid)      # masked entries may hold any integer
+    assert v == pytest.approx(math.log(4)) and np.all(g[~valid] == 0)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\].*got e.g. 9"):
+        check_class_labels(t, z.shape)
+    with pytest.raises(ValueError, match="labels must be integers"):
+        check_class_labels(t.astype(float), z.shape)
+    with pytest.raises(ValueError, match=r"labels must have shape \(2, 3\)"):
+        check_class_labels(t[:, :2], z.shape)

@@ -1,0 +1,155 @@
+"""HadamRNN's fast training path (``HadamRNN.loss_and_grad``): scratch state buffer and the
+softmax cross-entropy fused into the chunked backward pass.
+
+Oracle: ``TrainingGlue.loss_and_grad`` called on the same model, i.e. the unfused sequence
+forward → loss on the full output → backward, and (for one input kind the other tests do not
+reach) a naive per-step reference loop.
+"""
+import math
+import zlib
+
+import numpy as np
+import pytest
+
+from approxbounds.models import HadamRNN
+from approxbounds.models._base import TrainingGlue
+from approxbounds.nn.hadamard import block_sylvester
+from approxbounds.nn.losses import softmax_cross_entropy
+
+
+@pytest.fixture
+def rng(request):
+    return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+
+
+CONFIGS = [
+    dict(n_in=3, n_hidden=8, n_out=4),
+    dict(n_in=3, n_hidden=8, n_out=4, chunk=3),
+    dict(n_in=3, n_hidden=8, n_out=4, output="last"),
+    dict(n_in=3, n_hidden=16, n_out=5, blocks=4, chunk=2),
+    dict(n_in=3, n_hidden=8, n_out=2, path="dense"),
+    dict(n_in=3, n_hidden=8, n_out=2, path="fwht", chunk=4),
+    dict(n_in=2, n_hidden=4, n_out=3, bits=None, chunk=1),
+    dict(n_in=1, n_hidden=16, n_out=3, chunk=5),                   # d_in = 1: outer-product input
+    dict(n_in=1, n_hidden=16, n_out=3, output="last", blocks=2),
+]
+
+
+def _inputs(model, rng, kind, B=3, T=11):
+    if kind == "ids":
+        return rng.integers(0, model.vocab, (B, T))
+    return rng.standard_normal((B, T, model.n_in)).astype(model.dtype)
+
+
+def _targets(model, rng, B=3, T=11):
+    shape = (B, T) if model.output == "sequence" else (B,)
+    return rng.integers(0, model.n_out, shape)
+
+
+def _assert_same(a, b, rtol, atol_scale):
+    va, ga = a
+    vb, gb = b
+    assert va == pytest.approx(vb, rel=rtol)
+    assert set(ga) == set(gb)
+    for k in ga:
+        assert ga[k].dtype == gb[k].dtype and ga[k].shape == gb[k].shape
+        np.testing.assert_allclose(ga[k], gb[k], rtol=rtol, atol=atol_scale * np.abs(gb[k]).max(), err_msg=k)
+
+
+@pytest.mark.parametrize("kw", CONFIGS)
+@pytest.mark.parametrize("kind", ["ids", "float"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("loss", ["cross_entropy", softmax_cross_entropy])
+def test_fast_loss_and_grad_equals_the_unfused_glue(rng, kw, kind, dtype, loss):
+    model = HadamRNN(dtype=dtype, **kw)
+    p = model.init(rng)
+    x, y = _inputs(model, rng, kind), _targets(model, rng)
+    fast = model.loss_and_grad(p, x, y, loss)
+    ref = TrainingGlue.loss_and_grad(model, p, x, y, loss)
+    tol = 1e-12 if dtype == "float64" else 2e-5
+    _assert_same(fast, ref, tol, tol)
+
+
+def test_embedding_model_and_padding_row(rng):
+    model = HadamRNN(4, 8, 3, embedding=(12, 4), dtype="float64", chunk=4)
+    p = model.init(rng)
+    x = rng.integers(0, 12, (3, 9))
+    x[:, :3] = 0                                    # padding tokens
+    y = rng.integers(0, 3, (3, 9))
+    fast = model.loss_and_grad(p, x, y)
+    _assert_same(fast, TrainingGlue.loss_and_grad(model, p, x, y), 1e-12, 1e-12)
+    assert np.all(fast[1]["E"][0] == 0) and np.any(fast[1]["E"][1:] != 0)
+
+
+@pytest.mark.parametrize("output", ["sequence", "last"])
+def test_other_losses_take_the_unfused_readout(rng, output):
+    model = HadamRNN(3, 16, 2, output=output, blocks=2, dtype="float64", chunk=4)
+    p = model.init(rng)
+    x = rng.integers(0, 3, (4, 10))
+    shape = (4, 10, 2) if output == "sequence" else (4, 2)
+    t = rng.standard_normal(shape)
+    _assert_same(model.loss_and_grad(p, x, t, "mse"), TrainingGlue.loss_and_grad(model, p, x, t, "mse"), 1e-12, 1e-12)
+    if output == "last":
+        tb = rng.uniform(size=shape)
+        _assert_same(model.loss_and_grad(p, x, tb, "bce_with_logits"),
+                     TrainingGlue.loss_and_grad(model, p, x, tb, "bce_with_logits"), 1e-12, 1e-12)
+
+
+def test_copy_sized_float32_step_matches_forward_backward(rng):
+    """A longer float32 run (many chunks, the default kron path): fused vs unfused."""
+    model = HadamRNN(10, 64, 9)
+    p = model.init(rng)
+    x = rng.integers(0, 10, (16, 150))
+    y = rng.integers(0, 9, (16, 150))
+    _assert_same(model.loss_and_grad(p, x, y), TrainingGlue.loss_and_grad(model, p, x, y), 2e-5, 1e-5)
+
+
+def test_scratch_buffers_do_not_leak_into_results(rng):
+    model = HadamRNN(3, 16, 4, chunk=4)
+    p = model.init(rng)
+    x1, y1 = rng.integers(0, 3, (5, 12)), rng.integers(0, 4, (5, 12))
+    x2, y2 = rng.integers(0, 3, (5, 12)), rng.integers(0, 4, (5, 12))
+    v1, g1 = model.loss_and_grad(p, x1, y1)
+    kept = {k: v.copy() for k, v in g1.items()}
+    v2, g2 = model.loss_and_grad(p, x2, y2)     # same shapes: the same scratch buffers are reused
+    for k in g1:
+        np.testing.assert_array_equal(g1[k], kept[k])
+        assert not np.shares_memory(g1[k], g2[k])
+    v1b, g1b = model.loss_and_grad(p, x1, y1)
+    assert v1b == v1
+    for k in g1:
+        np.testing.assert_array_equal(g1b[k], kept[k])
+    # forward's cache owns its states (not a scratch buffer)
+    _, cache = model.forward(p, x1)
+    H = cache.H.copy()
+    model.loss_and_grad(p, x2, y2)
+    np.testing.assert_array_equal(cache.H, H)
+
+
+def test_fused_target_validation(rng):
+    model = HadamRNN(3, 8, 4)
+    p = model.init(rng)
+    x = rng.integers(0, 3, (2, 5))
+    with pytest.raises(ValueError, match=r"labels must have shape \(2, 5\)"):
+        model.loss_and_grad(p, x, np.zeros((2, 4), int))
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\]"):
+        model.loss_and_grad(p, x, np.full((2, 5), 4))
+    with pytest.raises(ValueError, match="labels must be integers"):
+        model.loss_and_grad(p, x, np.zeros((2, 5)))
+    with pytest.raises(TypeError, match="loss must be a loss name or a callable"):
+        model.loss_and_grad(p, x, np.zeros((2, 5), int), loss=3)
+
+
+def test_single_input_channel_against_a_naive_loop(rng):
+    """d_in = 1 (sequential MNIST) builds the input projection as an outer product."""
+    model = HadamRNN(1, 8, 3, blocks=2, dtype="float64", chunk=3)
+    p = model.init(rng)
+    x = rng.standard_normal((2, 7, 1))
+    y, _ = model.forward(p, x)
+    s = np.where(p["u"] >= 0, 1.0, -1.0)
+    W = s[:, None] * block_sylvester(8, 4) / math.sqrt(4)
+    Uq, Vq = model.quantized_weights(p)["U"], model.quantized_weights(p)["V"]
+    h = np.zeros((2, 8))
+    for t in range(7):
+        h = h @ W.T + x[:, t] @ Uq.T + p["b"]
+        np.testing.assert_allclose(y[:, t], np.maximum(h, 0) @ Vq.T + p["c"], rtol=1e-13, atol=1e-13)
