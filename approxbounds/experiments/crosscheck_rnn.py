@@ -1,0 +1,662 @@
+r"""Cross-check of trained recurrent networks against certified lower bounds on sequence classes.
+
+For a sequence class ``F`` (:class:`~approxbounds.classes.sequence.DelayedHolder` or
+:class:`~approxbounds.classes.sequence.MultiLagHolder`, i.i.d. uniform steps) and each model of
+:mod:`approxbounds.models` (HadamRNN, Block-HadamRNN, QORNN) or the full-precision ReLU RNN
+below, two certificates are computed:
+
+* **recurrent** — :func:`~approxbounds.lower.lower_bound` against the model's exact function
+  class :class:`~approxbounds.capacity.recurrent.RecurrentArchitecture` (Theorem L);
+* **storage** — :func:`~approxbounds.lower.storage.storage_lower_bound` against every network
+  stored in the model's exact storage account ``B`` (float32 parameters 32 bits; Theorem C).
+
+Both imply a statement about *random* members of their own packing (docs/crosscheck.md,
+Corollary R and its extensions R' to recurrent classes and R-C to Theorem C): for a uniformly
+random code word :math:`\sigma \in \{0,1\}^N` at the certificate's scale,
+
+.. math:: P_\sigma\Bigl(\inf_{g\in G}\lVert f_\sigma - \bar g\rVert_{L^p(\mu^{\otimes T})} < c\Bigr)
+          \le 2^{\ell + \log_2 V(N, D-1) - N},
+
+with :math:`\ell = \log_2\Pi` (Theorem L) or :math:`\ell = B` (Theorem C), :math:`\bar g` the
+network clipped to ``F``'s range. The model is trained by regression (squared loss, Adam, fresh
+i.i.d. uniform sequences every step) on such members, its clipped :math:`L^p` error is
+estimated on fresh sequences with confidence intervals
+(:func:`approxbounds.nn.regression.empirical_lp_error` on the flattened sequence, whose law
+:math:`U([0,1]^{Td})` is exactly :math:`U([0,1]^d)^{\otimes T}`), and the **upper confidence end
+of every certificate member's error must reach the certified value** — a falsifiable check of
+the whole chain (packing carry-over, recurrent capacity or storage account, theorem, member
+evaluation, estimator). As in :mod:`approxbounds.experiments.crosscheck`, smooth members and
+members at a scale the model can fit are trained for information only (no claim).
+
+Every trained network is evaluated as deployed (:meth:`deployed` of the model, float32): its
+function is decoded from exactly the bits of :mod:`approxbounds.models.storage`'s account, so it
+lies in the storage class; it also lies in its recurrent class. Jobs are pure functions of a
+picklable :class:`RNNMemberConfig` (seeds from the config, one BLAS thread), so any executor
+(:mod:`approxbounds.parallel`) gives results identical to the serial run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from approxbounds._validation import check_choice, check_int, check_probability, check_real
+from approxbounds.experiments.crosscheck import log2_hamming_ball
+from approxbounds.models.ornn import SequenceModel
+from approxbounds.models.storage import StorageAccount, model_storage
+from approxbounds.nn.rnn import rnn_backward, rnn_forward
+
+__all__ = ["RNNModelSpec", "ReLURNN", "RNNMemberConfig", "RNNMemberResult", "RNNModelResult",
+           "RNNCrosscheckResult", "MODEL_KINDS", "KINDS", "corollary", "run_rnn_member",
+           "rnn_member_configs", "crosscheck_rnn", "model_certificates", "recurrent_rows",
+           "DEFAULT_SPECS", "certificate_at", "members_certificate"]
+
+MODEL_KINDS = ("hadamrnn", "block-hadamrnn", "qornn", "relu-rnn")
+KINDS = ("smooth", "fit", "certificate")
+CERTIFICATES = ("recurrent", "storage")
+
+
+# ------------------------------------------------------------------------------ the ReLU RNN
+class ReLURNN(SequenceModel):
+    r"""Full-precision vanilla ReLU RNN with a linear read-out (float32):
+    :math:`h_t = \mathrm{ReLU}(W h_{t-1} + U x_t + b)`, :math:`y = V h_T + c` (``output="last"``)
+    or :math:`y_t = V h_t + c` (``"sequence"``); the class
+    ``RecurrentArchitecture.rnn(d_in, n, d_out, T, activation="relu")``.
+
+    :mod:`approxbounds.models` has no vanilla piecewise-polynomial RNN model; this one reuses
+    its read-out glue (:class:`~approxbounds.models.ornn.SequenceModel`) and the BPTT core of
+    :mod:`approxbounds.nn.rnn`. Initialisation: ``U`` Xavier-uniform, ``W`` a Haar-random
+    orthogonal matrix times ``w_scale`` (0.9: a contraction, stable over long sequences),
+    ``b = 0``. Storage: 32 bits per parameter (:func:`~approxbounds.models.storage.model_storage`).
+    """
+
+    kind = "relu_rnn"
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, output: str = "last", dtype="float32",
+                 w_scale: float = 0.9):
+        self._common_init(n_in, n_hidden, n_out, output, None, dtype)
+        self.w_scale = check_real("w_scale", w_scale, low=0.0, low_open=True)
+
+    def core_param_names(self):
+        return ["U", "W", "b"]
+
+    def core_param_shapes(self) -> dict:
+        n, d = self.n_hidden, self.n_in
+        return {"U": (n, d), "W": (n, n), "b": (n,)}
+
+    def init_core(self, rng, dtype):
+        from approxbounds.nn.orthogonal import random_orthogonal
+
+        n, d = self.n_hidden, self.n_in
+        lim = math.sqrt(6.0 / (n + d))
+        return {"U": rng.uniform(-lim, lim, (n, d)).astype(dtype),
+                "W": (self.w_scale * random_orthogonal(rng, n, np.float64)).astype(dtype),
+                "b": np.zeros(n, dtype=dtype)}
+
+    def recurrent_matrix(self, params):
+        return params["W"]
+
+    def _core_forward(self, params, xe):
+        h, rc = rnn_forward(xe, params["U"], params["W"], params["b"], nonlinearity="relu",
+                            return_sequences=self.output == "sequence")
+        return h, rc
+
+    def _core_backward(self, params, core_cache, dh, need_dx):
+        g = rnn_backward(core_cache, np.ascontiguousarray(dh), need_dx=need_dx, need_dh0=False)
+        return g["dx"], {"U": g["dW_in"], "W": g["dW_rec"], "b": g["db"]}
+
+    def storage(self) -> StorageAccount:
+        """Every parameter in float32 (32 bits)."""
+        return model_storage(self.param_shapes(), model="ReLU-RNN")
+
+    def config(self):
+        cfg = self._base_config()
+        cfg["w_scale"] = self.w_scale
+        return cfg
+
+
+# ------------------------------------------------------------------------------ model specs
+@dataclass(frozen=True)
+class RNNModelSpec:
+    """A recurrent model to train (one real output, read-out at the last step).
+
+    Parameters
+    ----------
+    kind : {"hadamrnn", "block-hadamrnn", "qornn", "relu-rnn"}
+    hidden : int
+        Hidden size (a power of two for the Hadamard models).
+    bits : int or None
+        HadamRNN / Block-HadamRNN: bits of U and V (default 4); QORNN: bits of W (default 4).
+    blocks : int or None
+        Block-HadamRNN: number of blocks (default 2).
+    variant : str
+        QORNN training algorithm (``"bjorck"``, ``"penalty"``, ``"projunn"``, ``"ptq"``).
+    """
+
+    kind: str
+    hidden: int
+    bits: int | None = None
+    blocks: int | None = None
+    variant: str = "bjorck"
+
+    def __post_init__(self):
+        check_choice("kind", self.kind, MODEL_KINDS)
+        check_int("hidden", self.hidden, minimum=1)
+        quantized = self.kind in ("hadamrnn", "block-hadamrnn", "qornn")
+        if self.bits is not None and not quantized:
+            raise ValueError(f"bits does not apply to {self.kind} (full precision)")
+        if quantized and self.bits is None:
+            object.__setattr__(self, "bits", 4)
+        if self.bits is not None:
+            check_int("bits", self.bits, minimum=1, maximum=16)
+        if self.kind == "block-hadamrnn":
+            object.__setattr__(self, "blocks", check_int("blocks", 2 if self.blocks is None else self.blocks,
+                                                         minimum=1))
+        elif self.blocks is not None:
+            raise ValueError(f"blocks applies only to block-hadamrnn, not {self.kind}")
+        if self.kind in ("hadamrnn", "block-hadamrnn"):
+            m = self.hidden // (self.blocks or 1)
+            if self.hidden % (self.blocks or 1) or m & (m - 1):
+                raise ValueError(f"hidden={self.hidden}: the Hadamard block size hidden/blocks must be a "
+                                 f"power of two")
+
+    @property
+    def label(self) -> str:
+        if self.kind == "hadamrnn":
+            return f"HadamRNN n={self.hidden}, {self.bits}-bit U,V"
+        if self.kind == "block-hadamrnn":
+            return f"Block-HadamRNN n={self.hidden} (q={self.blocks}), {self.bits}-bit U,V"
+        if self.kind == "qornn":
+            return f"QORNN-{self.variant} n={self.hidden}, {self.bits}-bit W"
+        return f"ReLU RNN n={self.hidden}, float32"
+
+    def build(self, d_in: int):
+        """The float32 model with ``d_in`` inputs per step and one output at the last step."""
+        from approxbounds.models import QORNN, HadamRNN
+
+        if self.kind in ("hadamrnn", "block-hadamrnn"):
+            return HadamRNN(d_in, self.hidden, 1, bits=self.bits, output="last", blocks=self.blocks or 1)
+        if self.kind == "qornn":
+            return QORNN(d_in, self.hidden, 1, output="last", variant=self.variant, bits=self.bits)
+        return ReLURNN(d_in, self.hidden, 1, output="last")
+
+    def network_class(self, d_in: int, length: int):
+        """The model's exact function class on sequences of ``length`` steps."""
+        from approxbounds.capacity.recurrent import RecurrentArchitecture
+
+        if self.kind == "relu-rnn":
+            return RecurrentArchitecture.rnn(d_in, self.hidden, 1, length, activation="relu")
+        return RecurrentArchitecture.from_model(self.build(d_in), length)
+
+
+#: the four models of the paper check (small enough for a 2-core machine)
+DEFAULT_SPECS = (RNNModelSpec("hadamrnn", 16, bits=4), RNNModelSpec("block-hadamrnn", 16, bits=4, blocks=2),
+                 RNNModelSpec("qornn", 8, bits=4, variant="bjorck"), RNNModelSpec("relu-rnn", 8))
+
+
+# ------------------------------------------------------------------------------ corollary
+def _lebesgue_steps(cert) -> bool:
+    mu = cert.measure or {}
+    if mu.get("name") == "lebesgue":
+        return True
+    return mu.get("name") == "iid_sequence" and (mu.get("base") or {}).get("name") == "lebesgue"
+
+
+def corollary(cert) -> float | None:
+    r"""``log2`` of the bound on the fraction of code words whose member is approximable below
+    the certified value (docs/crosscheck.md, Corollaries R, R' and R-C), or ``None`` when it
+    does not apply.
+
+    * Theorem L (cube or sequence class, uniform steps): :math:`\log_2\Pi + \log_2 V(N, D-1) - N`
+      when :math:`2^{\log_2 M} - 2^{\log_2\Pi} \ge 1`;
+    * Theorem C (finite ``G``, e.g. a storage class; any :math:`L^p` with uniform steps, or the
+      sup norm): :math:`\log_2|G| + \log_2 V(N, D-1) - N`.
+
+    Transferred (Lemma T) certificates and other measures: ``None``.
+    """
+    if getattr(cert, "transferred", False) or cert.theorem not in ("L", "C"):
+        return None
+    ing = cert.ingredients
+    pk = ing["packing"]["ingredients"]
+    N, D = int(pk["N"]), int(pk["D"])
+    if cert.theorem == "L":
+        if not _lebesgue_steps(cert):
+            return None
+        log2_pi, log2_m = float(ing["log2_Pi"]), float(ing["log2_M"])
+        if cert.value > ing["eps"] / 4.0 * (1 + 1e-12):
+            return None
+        if log2_m < log2_pi + math.log2(1.0 + 2.0 ** (-min(log2_pi, 1000.0))):
+            return None
+        return log2_pi + log2_hamming_ball(N, D - 1) - N
+    if not cert.norm.is_sup and not _lebesgue_steps(cert):
+        return None
+    if cert.value > ing["eps"] / 2.0 * (1 + 1e-12):
+        return None
+    return float(ing["log2_G"]) + log2_hamming_ball(N, D - 1) - N
+
+
+def certificate_at(cert, m: int):
+    """The certificate of ``cert``'s theorem along ``cert``'s route with grid size ``m``
+    (re-derived by :func:`approxbounds.lower.derive.derive`; a valid, weaker certificate for
+    ``m`` above the searched one). ``CertificateError`` when the hypotheses fail at ``m``."""
+    from approxbounds.claims import Claim
+    from approxbounds.lower import Certificate
+    from approxbounds.lower.derive import derive
+
+    F, G, norm, mu = cert.objects()
+    route = {**cert.route, "m": int(m)}
+    der = derive(cert.theorem, F, G, norm, mu, route)
+    claim = Claim("lower", F.to_dict(), G.to_dict(), der.norm, None if der.norm.is_sup else mu.to_dict(),
+                  der.value, der.theorem)
+    return Certificate(claim, route, der.ingredients, der.tags)
+
+
+def members_certificate(cert, margin_bits: float = 20.0):
+    """The certificate at the smallest scale ``m >= cert``'s whose :func:`corollary` bound is at
+    most ``2**-margin_bits`` (the search of :func:`~approxbounds.lower.lower_bound` stops at the
+    first admissible ``m``, where the exceptional fraction can be as large as ``2**-8``; a few
+    more cells make it negligible at a tiny cost in value). ``cert`` itself when it already is;
+    ``None`` when Corollary R does not apply to ``cert``."""
+    from approxbounds.lower.search import smallest_true
+
+    check_real("margin_bits", margin_bits, low=0.0)
+    base = corollary(cert)
+    if base is None:
+        return None
+    if base <= -margin_bits:
+        return cert
+    m0 = int(cert.route["m"])
+    found = {}
+
+    def ok(m):
+        c = certificate_at(cert, m)
+        bound = corollary(c)
+        if bound is not None and bound <= -margin_bits:
+            found[m] = c
+            return True
+        return False
+
+    m = smallest_true(ok, m0, 64 * m0 + 64)
+    return None if m is None else found[m]
+
+
+# ------------------------------------------------------------------------------ configs and jobs
+@dataclass(frozen=True)
+class RNNMemberConfig:
+    """One training job (picklable; the code word is stored bit-packed)."""
+
+    function_class: Any
+    spec: RNNModelSpec
+    construction: str
+    m: int
+    p: float
+    kind: str
+    certificate: str | None
+    index: int
+    word: bytes
+    n_cells: int
+    steps: int
+    lr: float
+    batch_size: int
+    seed: int
+    n_eval: int
+    confidence: float
+    certified: float
+    implied: bool
+
+
+@dataclass
+class RNNMemberResult:
+    """Outcome for one member: errors of the trained (deployed) model, clipped, and of the best
+    constant, with intervals (as :class:`approxbounds.experiments.crosscheck.MemberResult`).
+
+    ``certificate``: which certificate's packing the member comes from (``None`` for smooth and
+    fit members); ``certified`` its value (for other members the recurrent certificate's, for
+    the ratio only); ``consistent``: upper CLT end of the clipped error ``>= certified``.
+    """
+
+    model: str
+    kind: str
+    certificate: str | None
+    index: int
+    m: int
+    n_cells: int
+    seed: int
+    error: dict
+    error_clipped: dict
+    constant_error: dict
+    certified: float
+    ratio: float
+    implied: bool
+    consistent: bool | None
+    consistent_exact: bool | None
+    final_train_loss: float | None
+    seconds: float
+
+    @property
+    def best_upper_estimate(self) -> float:
+        return min(self.error["estimate"], self.constant_error["estimate"])
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["best_upper_estimate"] = self.best_upper_estimate
+        d["best_ratio"] = self.best_upper_estimate / self.certified
+        return d
+
+
+def _encode(word) -> bytes:
+    return np.packbits(np.asarray(word, dtype=np.uint8)).tobytes()
+
+
+def _decode(cfg: RNNMemberConfig) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(cfg.word, dtype=np.uint8), count=cfg.n_cells).astype(np.int8)
+
+
+def _seed(seed: int, *keys: int) -> int:
+    return int(np.random.SeedSequence([seed, *keys]).generate_state(1, dtype=np.uint32)[0])
+
+
+def _fit_scale(F, p, construction, hidden: int) -> int:
+    """Largest ``m`` whose packing has at most ``hidden`` cells (at least 1)."""
+    m = 1
+    while F.packing(m + 1, p, construction=construction).N_grid <= hidden:
+        m += 1
+    return m
+
+
+def train_rnn_member(cfg: RNNMemberConfig):
+    """Build the member of ``cfg`` and train its model on it: ``(f, model, params, history)``."""
+    from approxbounds.nn.optim import adam
+    from approxbounds.nn.schedules import exponential
+    from approxbounds.nn.trainer import fit
+
+    F = cfg.function_class
+    f = F.packing(cfg.m, cfg.p, construction=cfg.construction).member(_decode(cfg))
+    model = cfg.spec.build(F.d)
+    params = model.init(np.random.default_rng([cfg.seed, 0]))
+    # learning rate decayed exponentially to lr/100 at the last step
+    gamma = 0.01 ** (1.0 / max(cfg.steps, 1))
+    opt = model.wrap_optimizer(adam(exponential(cfg.lr, gamma)))
+    T, d, bs = F.length, F.d, cfg.batch_size
+
+    def data(rng, step):
+        x = rng.random((bs, T, d)).astype(np.float32)
+        return x, f(x.astype(np.float64)).reshape(-1, 1).astype(np.float32)
+
+    res = fit(model, params, None, data, opt, steps=cfg.steps, seed=cfg.seed, progress=False,
+              grad_fn=model.grad_fn("mse"), handle_signals=False)
+    return f, model, res.params, res.history
+
+
+def run_rnn_member(cfg: RNNMemberConfig) -> RNNMemberResult:
+    """Train the model on one member and estimate its errors (pure function of ``cfg``).
+
+    The three estimates use the same ``n_eval`` fresh uniform sequences (``default_rng([seed,
+    3])``); the constant is the mean of ``f`` on an independent sample, clipped to ``[a, a+B]``.
+    """
+    import time
+
+    from approxbounds.experiments.train_run import single_blas_thread
+    from approxbounds.nn.regression import empirical_lp_error
+
+    F = cfg.function_class
+    a, B = float(F.a), float(F.B)
+    T, d = F.length, F.d
+    t0 = time.perf_counter()
+    with single_blas_thread():
+        f, model, params, hist = train_rnn_member(cfg)
+        dep, dparams = model.deployed(params)
+
+        def unflat(u):
+            return np.asarray(u, dtype=np.float64).reshape(u.shape[0], T, d)
+
+        def predict(u):
+            y, _ = dep.forward(dparams, unflat(u).astype(np.float32))
+            return np.asarray(y, dtype=np.float64).reshape(-1)
+
+        def clipped(u):
+            return np.clip(predict(u), a, a + B)
+
+        def target(u):
+            return f(unflat(u))
+
+        const = float(np.clip(np.mean(f(np.random.default_rng([cfg.seed, 4]).random((cfg.n_eval, T, d)))),
+                              a, a + B))
+
+        def constant(u):
+            return np.full(u.shape[0], const)
+
+        def est(fn, bound):
+            rng = np.random.default_rng([cfg.seed, 3])
+            return empirical_lp_error(fn, target, T * d, cfg.p, cfg.n_eval, rng, bound=bound,
+                                      confidence=cfg.confidence).to_dict()
+
+        err, err_c, err_k = est(predict, None), est(clipped, B), est(constant, B)
+    losses = [h["loss"] for h in hist if "loss" in h]
+    consistent = consistent_exact = None
+    if cfg.implied:
+        upper = err_c["ci_clt"][1] if err_c["ci_clt"] is not None else err_c["estimate"]
+        consistent = bool(upper >= cfg.certified)
+        consistent_exact = bool(err_c["ci_hoeffding"][1] >= cfg.certified)
+    return RNNMemberResult(
+        model=cfg.spec.label, kind=cfg.kind, certificate=cfg.certificate, index=cfg.index, m=cfg.m,
+        n_cells=cfg.n_cells, seed=cfg.seed, error=err, error_clipped=err_c, constant_error=err_k,
+        certified=cfg.certified, ratio=err_c["estimate"] / cfg.certified, implied=cfg.implied,
+        consistent=consistent, consistent_exact=consistent_exact,
+        final_train_loss=float(losses[-1]) if losses else None, seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------ certificates
+def model_certificates(F, spec: RNNModelSpec, p=2, margin_bits: float = 20.0) -> dict:
+    """The certificates of one model spec on ``F`` (``p``-norm, uniform steps):
+    ``{"recurrent", "storage"}`` (the strongest found by the search), ``{"recurrent_members",
+    "storage_members"}`` (the same routes at the scale whose Corollary bound is
+    ``<= 2**-margin_bits``, :func:`members_certificate`: the certificates the trained members
+    are checked against), ``"storage_bits"`` (exact account), ``"W"`` and ``"network_class"``."""
+    from approxbounds.capacity.storage import model_storage_bits
+    from approxbounds.lower import lower_bound
+    from approxbounds.lower.storage import storage_lower_bound
+
+    G = spec.network_class(F.d, F.length)
+    bits = model_storage_bits(spec.build(F.d))
+    out = {"recurrent": lower_bound(F, G, norm=p), "storage": storage_lower_bound(F, bits, norm=p),
+           "storage_bits": bits, "W": G.W, "network_class": G}
+    for name in CERTIFICATES:
+        out[f"{name}_members"] = members_certificate(out[name], margin_bits)
+    return out
+
+
+def rnn_member_configs(F, spec: RNNModelSpec, certs: dict, *, p, n_members, steps, seed, lr, batch_size,
+                       n_eval, confidence, kinds=KINDS, spec_index: int = 0) -> list:
+    """The training jobs of one model (code words drawn here from ``seed``)."""
+    rec = certs["recurrent"]
+    construction = rec.ingredients["packing"]["construction"]
+    plan = []
+    for kind in kinds:
+        if kind == "smooth":
+            plan.append((kind, None, 1, 1, rec))
+        elif kind == "fit":
+            plan.append((kind, None, _fit_scale(F, p, construction, spec.hidden), n_members, rec))
+        else:
+            for name in CERTIFICATES:
+                c = certs.get(f"{name}_members") or certs[name]
+                plan.append((kind, name, int(c.ingredients["packing"]["m"]), n_members, c))
+    word_rng = np.random.default_rng([seed, 7, spec_index])
+    out = []
+    for k_idx, (kind, cname, m, count, cert) in enumerate(plan):
+        n_cells = F.packing(m, p, construction=construction).N_grid
+        implied = cname is not None and corollary(cert) is not None
+        for i in range(count):
+            word = (np.ones(n_cells, dtype=np.uint8) if kind == "smooth"
+                    else word_rng.integers(0, 2, size=n_cells, dtype=np.uint8))
+            out.append(RNNMemberConfig(
+                function_class=F, spec=spec, construction=construction, m=int(m), p=float(p), kind=kind,
+                certificate=cname, index=i, word=_encode(word), n_cells=int(n_cells), steps=steps, lr=lr,
+                batch_size=batch_size, seed=_seed(seed, spec_index, k_idx, i), n_eval=n_eval,
+                confidence=confidence, certified=float(cert.value), implied=implied))
+    return out
+
+
+# ------------------------------------------------------------------------------ results
+@dataclass
+class RNNModelResult:
+    """Certificates and trained members of one model."""
+
+    spec: RNNModelSpec
+    label: str
+    storage_bits: int
+    W: int
+    certified: dict                 # {"recurrent": value, "storage": value} (strongest found)
+    certified_members: dict         # the values at the members' scale (what members are checked against)
+    theorems: dict                  # {"recurrent": "L", "storage": "C"}
+    log2_exceptional_fraction: dict  # Corollary bound at the members' scale
+    certificates: dict              # JSON of the certificates at the members' scale
+    members: list = field(default_factory=list)
+
+    @property
+    def implied_check(self) -> bool | None:
+        flags = [r.consistent for r in self.members if r.implied]
+        return None if not flags else all(flags)
+
+    def ratios(self, certificate: str) -> list:
+        """clipped error / certified value of this certificate's members."""
+        return [r.ratio for r in self.members if r.certificate == certificate]
+
+    def to_dict(self) -> dict:
+        return {"spec": asdict(self.spec), "label": self.label, "storage_bits": self.storage_bits,
+                "W": self.W, "certified": dict(self.certified),
+                "certified_members": dict(self.certified_members), "theorems": dict(self.theorems),
+                "log2_exceptional_fraction": dict(self.log2_exceptional_fraction),
+                "certificates": self.certificates, "implied_check": self.implied_check,
+                "members": [r.to_dict() for r in self.members]}
+
+
+@dataclass
+class RNNCrosscheckResult:
+    """Everything :func:`crosscheck_rnn` measured."""
+
+    function_class: dict
+    p: float
+    confidence: float
+    models: list = field(default_factory=list)
+
+    @property
+    def implied_check(self) -> bool | None:
+        flags = [m.implied_check for m in self.models if m.implied_check is not None]
+        return None if not flags else all(flags)
+
+    def to_dict(self) -> dict:
+        from approxbounds._json import to_json
+
+        return to_json({"function_class": self.function_class, "p": self.p, "confidence": self.confidence,
+                        "implied_check": self.implied_check, "models": [m.to_dict() for m in self.models]})
+
+
+# ------------------------------------------------------------------------------ driver
+def crosscheck_rnn(F, specs=DEFAULT_SPECS, p: float = 2, n_members: int = 2, steps: int = 600, seed: int = 0,
+                   executor=None, *, lr: float = 3e-3, batch_size: int = 64, n_eval: int = 20_000,
+                   confidence: float = 0.95, kinds=KINDS, progress: bool = False) -> RNNCrosscheckResult:
+    r"""Train recurrent models on members of the sequence class ``F`` and compare their errors
+    with the certified lower bounds (module docstring).
+
+    Parameters
+    ----------
+    F : DelayedHolder or MultiLagHolder
+        Inputs: sequences of i.i.d. uniform steps.
+    specs : sequence of RNNModelSpec
+    p : float
+        Norm exponent ``>= 1`` (errors are estimated by sampling; no sup norm).
+    n_members : int
+        Random members per kind ("fit"; "certificate" for each of the two certificates).
+    steps, lr, batch_size
+        Adam on the squared loss, fresh uniform sequences every step.
+    seed : int
+        Seeds every code word and run.
+    executor : None, concurrent.futures.Executor or distributed.Client
+        Runs :func:`run_rnn_member` (:func:`approxbounds.parallel.map_ordered`): same results
+        as the serial run, in the same order.
+    n_eval, confidence
+        Fresh evaluation sequences per member and the level of every interval.
+    kinds : iterable of {"smooth", "fit", "certificate"}
+
+    Returns
+    -------
+    RNNCrosscheckResult
+    """
+    from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
+    from approxbounds.parallel import map_ordered
+
+    if not isinstance(F, (DelayedHolder, MultiLagHolder)):
+        raise TypeError(f"F must be a DelayedHolder or MultiLagHolder, got {type(F).__name__}")
+    p = check_real("p", p, low=1.0)
+    n_members = check_int("n_members", n_members, minimum=1)
+    steps = check_int("steps", steps, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    lr = check_real("lr", lr, low=0.0, low_open=True)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    n_eval = check_int("n_eval", n_eval, minimum=2)
+    confidence = check_probability("confidence", confidence)
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    kinds = tuple(check_choice("kinds", k, KINDS) for k in kinds)
+    if not kinds:
+        raise ValueError("kinds must name at least one of smooth, fit, certificate")
+    specs = tuple(specs)
+    if not specs or not all(isinstance(s, RNNModelSpec) for s in specs):
+        raise TypeError("specs must be a non-empty sequence of RNNModelSpec")
+    models, configs = [], []
+    for i, spec in enumerate(specs):
+        certs = model_certificates(F, spec, p)
+        models.append(RNNModelResult(
+            spec=spec, label=spec.label, storage_bits=certs["storage_bits"], W=certs["W"],
+            certified={k: float(certs[k].value) for k in CERTIFICATES},
+            certified_members={k: float((certs[f"{k}_members"] or certs[k]).value) for k in CERTIFICATES},
+            theorems={k: certs[k].theorem for k in CERTIFICATES},
+            log2_exceptional_fraction={k: corollary(certs[f"{k}_members"] or certs[k]) for k in CERTIFICATES},
+            certificates={k: (certs[f"{k}_members"] or certs[k]).to_dict(alternatives=False)
+                          for k in CERTIFICATES}))
+        configs.append(rnn_member_configs(F, spec, certs, p=p, n_members=n_members, steps=steps, seed=seed,
+                                          lr=lr, batch_size=batch_size, n_eval=n_eval, confidence=confidence,
+                                          kinds=kinds, spec_index=i))
+    flat = [c for cs in configs for c in cs]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(flat), desc="crosscheck-rnn")
+    try:
+        results = map_ordered(run_rnn_member, flat, executor, progress=None if bar is None else bar.update)
+    finally:
+        if bar is not None:
+            bar.close()
+    pos = 0
+    for model, cs in zip(models, configs):
+        model.members = results[pos:pos + len(cs)]
+        pos += len(cs)
+    return RNNCrosscheckResult(function_class=F.to_dict(), p=p, confidence=confidence, models=models)
+
+
+# ------------------------------------------------------------------------------ report rows
+def recurrent_rows(result) -> list[dict]:
+    """One row per model for a report table: model, storage bits, parameters, the two certified
+    values (with theorem), Corollary probabilities, the clipped errors of the certificate
+    members (min, max) and their ratios to the certified value, and the verdict."""
+    rows = []
+    for m in result.models:
+        row = {"model": m.label, "storage_bits": m.storage_bits, "W": m.W}
+        for name in CERTIFICATES:
+            errs = [r.error_clipped["estimate"] for r in m.members if r.certificate == name]
+            ratios = m.ratios(name)
+            row[f"{name}_certified"] = m.certified[name]
+            row[f"{name}_certified_members"] = m.certified_members[name]
+            row[f"{name}_theorem"] = m.theorems[name]
+            row[f"{name}_log2_exceptional"] = m.log2_exceptional_fraction[name]
+            row[f"{name}_error_min"] = min(errs) if errs else None
+            row[f"{name}_error_max"] = max(errs) if errs else None
+            row[f"{name}_ratio_min"] = min(ratios) if ratios else None
+        fits = [r.error_clipped["estimate"] for r in m.members if r.kind == "fit"]
+        row["fit_error_min"] = min(fits) if fits else None
+        row["consistent"] = m.implied_check
+        rows.append(row)
+    return rows
