@@ -21,27 +21,36 @@
 # NeurIPS 2022), fits the slopes of $\log(\text{bound})$ against $\log(\text{Pdim})$, and runs
 # a few of the numeric checks behind each proof step (`approxbounds check`).
 #
-# Set `APPROXBOUNDS_SMOKE=1` for a run of a few seconds (fewer networks per curve).
+# Open it with `jupytext --to notebook notebooks/01_certified_bounds.py` (or the jupytext
+# extension); `pip install -e ".[notebooks]"` installs what it needs. Set the environment
+# variable `APPROXBOUNDS_SMOKE=1` for a run of a few seconds (fewer networks per curve).
 
-# %%
+# %% tags=["parameters"]
 import os
 
+SMOKE = os.environ.get("APPROXBOUNDS_SMOKE", "0") == "1"
+N_NETS = 5 if SMOKE else 15          # networks per curve
+SLOPE_N = 14 if SMOKE else 30        # networks per slope fit
+W_MAX = 1e6 if SMOKE else 1e8        # largest network of the bound-vs-W curves
+
+# %%
+# %matplotlib inline
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
 from approxbounds import plots
-from approxbounds.capacity import Architecture, pdim_bound
+from approxbounds.capacity import Architecture
 from approxbounds.checks import format_table, run_checks
 from approxbounds.classes import Holder, Monotone
+from approxbounds.display import rich
 from approxbounds.lower import lower_bound
 from approxbounds.rates import rate
 from approxbounds.rates.slopes import fitted_slope, width_family
 
-SMOKE = os.environ.get("APPROXBOUNDS_SMOKE", "0") == "1"
-N_NETS = 6 if SMOKE else 15          # networks per curve
-SLOPE_N = 14 if SMOKE else 30        # networks per slope fit
-print(f"SMOKE={SMOKE}")
+mpl.rcParams.update(plots.PAPER_RC)   # Okabe-Ito colours, paper font sizes
+print(f"SMOKE={SMOKE}: {N_NETS} networks per curve, {SLOPE_N} per slope fit")
 
 # %% [markdown]
 # ## One certificate, explained
@@ -49,7 +58,7 @@ print(f"SMOKE={SMOKE}")
 # The Hölder ball $H^1$ on $[0,1]^2$ against a ReLU network with 9 hidden layers of width 35,
 # in $L^2$ (Lebesgue). The certificate records every ingredient (packing scale, sample size,
 # thresholds, growth-function bound) and `verify(dps=50)` recomputes each inequality with
-# mpmath.
+# mpmath. `rich(cert)` shows it as a formatted statement.
 
 # %%
 F = Holder(d=2, alpha=1.0)
@@ -58,13 +67,22 @@ cert = lower_bound(F, G, norm=2)
 cert.verify(dps=50)
 print(cert.explain())
 assert cert.value > 0
+rich(cert)
+
+# %% [markdown]
+# The rate-only statement [R] for the same pair (not certified: literature asymptotics with
+# constants set to 1):
+
+# %%
+rich(rate(F, G))
 
 # %% [markdown]
 # ## Every norm, both classes
 #
 # Sup norm: Theorem S (sign families of bumps vs the VC dimension). For monotone classes the
 # sup-norm value is Lemma D's 1/2 — a step function is at sup distance ≥ 1/2 from every
-# continuous network, whatever its size: there is no sup-norm rate.
+# continuous network, whatever its size: there is no sup-norm rate. Values are printed in
+# scientific notation: certified values of $10^{-7}$ are small, not zero.
 
 # %%
 rows = []
@@ -75,25 +93,26 @@ for F_ in (Holder(2, 1.0), Holder(1, 0.5), Monotone(3)):
         c.verify(dps=50)
         r = rate(F_, G_, norm)
         rows.append((F_.name, norm, c.value, c.theorem, r.exponent))
-        print(f"{F_.name:<24} {str(norm):>4}: certified {c.value:.3e} (Theorem {c.theorem}, "
-              f"verified)   rate-only exponent of WL [R]: {r.exponent}")
+        print(f"{F_.name:<24} {str(norm):>4}: certified {c.value:.4e} ({c.theorem}, verified)   "
+              f"rate-only exponent of WL [R]: {r.exponent}")
+assert all(v > 0 for _, _, v, _, _ in rows)
 
 # %% [markdown]
 # ## Certified bound against W, with the rate-only curve and literature upper bounds
 #
-# Solid lines are certified; dashed lines are rate only [R] (constants set to 1), dotted
+# Solid lines are certified; the dashed black line is the bare rate [R] (constant 1), dotted
 # lines are literature upper bounds [R]. The certified values sit orders of magnitude below
 # the bare rate — the price of explicit constants — but fall with the same slope.
 
 # %%
 holder = Holder(2, 1.0)
-W_grid = np.logspace(2, 8, 40)
+W_grid = np.logspace(2, np.log10(W_MAX), 40)
 fig, ax = plt.subplots(figsize=(6.4, 4.4))
-plots.plot_certified_bounds(plots.certified_curves(holder, 2, depths=(2, 4), n=N_NETS), ax=ax)
-plots.plot_rate_only(plots.rate_only_curve(holder, W_grid, depth=2, norm=2), ax=ax)
+plots.plot_certified_bounds(plots.certified_curves(holder, 2, depths=(2, 4), n=N_NETS, W_max=W_MAX),
+                            ax=ax, legend=False)
+plots.plot_rate_only(plots.rate_only_curve(holder, W_grid, depth=2, norm=2), ax=ax, legend=False)
 plots.plot_upper_bounds(plots.upper_bound_curves(holder, W_grid, depth=10), ax=ax)
-ax.set_title("Hölder d=2, alpha=1, L^2")
-plt.close(fig)
+ax.set_title(plots.class_title(holder, 2, "ReLU"));
 
 # %% [markdown]
 # ## Fitted slopes
@@ -104,16 +123,15 @@ plt.close(fig)
 
 # %%
 fits = {}
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-for ax, (F_, p, predicted) in zip(axes, ((Holder(2, 1.0), 2, -0.5), (Monotone(3), 4, -0.125))):
+for F_, p, predicted in ((Holder(2, 1.0), 2, -0.5), (Monotone(3), 4, -0.125)):
     fam = width_family(F_.d, 2, W_min=1e2, W_max=1e8, n=SLOPE_N)
     fit = fitted_slope(F_, fam, p, W_fit_min=1e5)
     fits[F_.name] = fit.slope
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
     plots.plot_fitted_slope(fit, ax=ax)
     print(f"{F_.name} in L^{p}: fitted slope {fit.slope:.4f}, predicted {predicted} "
           f"(difference {fit.slope - predicted:+.4f})")
     assert abs(fit.slope - predicted) <= 0.05
-plt.close(fig)
 
 # %% [markdown]
 # ## The p-dependence of monotone classes
@@ -123,18 +141,20 @@ plt.close(fig)
 
 # %%
 data = plots.monotone_p_dependence((1, 2, 3), p_certified=(1, 2, 4))
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-plots.plot_p_exponents(data, ax=axes[0])
-plots.plot_p_certified(data, ax=axes[1])
-plt.close(fig)
-print({d: np.round(v, 6).tolist() for d, v in data.certified.items()})
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+plots.plot_p_exponents(data, ax=ax)
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+plots.plot_p_certified(data, ax=ax)
+for d, values in data.certified.items():
+    print(f"d={d}: certified at p = {data.p_certified.tolist()}: "
+          + ", ".join(f"{v:.4e}" for v in values))
 
 # %% [markdown]
 # ## A few numeric checks of the proof steps
 #
 # The clipping lemma, the tail bounds, Varshamov–Gilbert codes, Theorem S's shattering
 # argument on an enumerated class, and Yarotsky's gadget. `approxbounds check` runs all of
-# them (and more).
+# them (and more; `--workers N` runs them in parallel).
 
 # %%
 names = ["clipping", "tail_bounds", "yarotsky", "theorem_s"]

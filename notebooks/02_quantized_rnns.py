@@ -22,22 +22,28 @@
 # Set the environment variable `APPROXBOUNDS_SMOKE=1` for a run of a few seconds (tiny
 # models, few steps: the curves then show the mechanics, not converged results).
 
-# %%
+# %% tags=["parameters"]
 import os
 
+SMOKE = os.environ.get("APPROXBOUNDS_SMOKE", "0") == "1"
+LENGTH = 20 if SMOKE else 30
+STEPS = 40 if SMOKE else 1500
+HIDDEN = 16 if SMOKE else 32
+EVAL_EVERY = 20 if SMOKE else 100
+
+# %%
+# %matplotlib inline
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
 from approxbounds.experiments.train_run import TrainConfig, train
 from approxbounds.nn.orthogonal import orthogonality_defect, random_orthogonal
 from approxbounds.nn.quantizers import KBit
+from approxbounds.plots import PAPER_RC, legend_outside
 
-SMOKE = os.environ.get("APPROXBOUNDS_SMOKE", "0") == "1"
-LENGTH = 20 if SMOKE else 30
-STEPS = 60 if SMOKE else 1500
-HIDDEN = 16 if SMOKE else 32
-EVAL_EVERY = 20 if SMOKE else 100
+mpl.rcParams.update(PAPER_RC)   # Okabe-Ito colours, paper font sizes
 print(f"SMOKE={SMOKE}: copy task of total length {LENGTH}, {STEPS} steps, hidden size {HIDDEN}")
 
 # %% [markdown]
@@ -69,9 +75,8 @@ ax.axhline(0.05, color="grey", ls=":", lw=1, label="5 % of baseline")
 ax.set_yscale("log")
 ax.set_xlabel("training step")
 ax.set_ylabel("validation CE / baseline")
-ax.set_title(f"Copy task, total length {LENGTH}")
-ax.legend(fontsize=8)
-fig.tight_layout()
+ax.set_title(f"copy task, total length $S={LENGTH}$")
+legend_outside(ax);
 
 # %% [markdown]
 # ## Orthogonality defect of a quantized orthogonal matrix
@@ -96,10 +101,10 @@ fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(bits_range, np.mean(fro, axis=1), "o-", label=f"Haar W, n={n_defect}, Frobenius")
 ax.semilogy(bits_range, np.mean(spec, axis=1), "s-", label=f"Haar W, n={n_defect}, spectral")
 ax.semilogy(bits_range, fro_trained, "^-", label=f"trained ORNN W, n={HIDDEN}, Frobenius")
-ax.set_xlabel("bits k of W")
+ax.set_xlabel("bits $k$ of $W$")
 ax.set_ylabel(r"$\|Q(W)^\top Q(W) - I\|$")
-ax.legend(fontsize=8)
-fig.tight_layout()
+ax.set_title("orthogonality defect of a $k$-bit quantized orthogonal $W$")
+legend_outside(ax)
 for k, f in zip(bits_range, np.mean(fro, axis=1)):
     print(f"k={k}: mean Frobenius defect {f:.4f}")
 
@@ -128,8 +133,7 @@ fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.barh(list(storage), [b / 8 / 1024 for b in storage.values()])
 ax.set_xscale("log")
 ax.set_xlabel("storage (KiB, log scale)")
-ax.set_title("pMNIST-sized models (n = 512)")
-fig.tight_layout()
+ax.set_title("pMNIST-sized models ($n = 512$)")
 for k, b in storage.items():
     print(f"{k:<20} {b:>12,} bits = {b / 8:>12,.0f} bytes")
 
@@ -146,4 +150,3 @@ for name, r in runs.items():
     m = r.metrics
     print(f"{name:<15} {m['val_ce_over_baseline']:12.3f} {m['val_recall_accuracy']:10.3f} "
           f"{m['storage_bits']:8d} {m.get('orthogonality_defect_fro', float('nan')):9.3g}")
-plt.close("all")
