@@ -29,6 +29,9 @@ __all__ = ["bhlm_vcdim_grid", "evaluate", "uniform_mlp"]
 
 _LOG2E = float(np.log2(np.e))
 
+#: architectures per block of the vectorised grid (float64 temporaries of 512 KiB each)
+GRID_BLOCK = 1 << 16
+
 
 def _int_array(name, x):
     a = np.asarray(x)
@@ -73,12 +76,34 @@ def bhlm_vcdim_grid(d_in, widths, depths, pieces=2, degree=1, *, small_u="invers
     d = _int_array("d_in", d_in)
     k = _int_array("widths", widths)
     h = _int_array("depths", depths)
-    d, k, h = np.broadcast_arrays(d, k, h)
     check_choice("small_u", small_u, ("inversion", "raise"))
-    small = h * k < 2
+    maybe_small = (k.size == 0 or k.min() < 2) and (h.size == 0 or h.min() < 2)   # U <= 2 iff k = h = 1
+    d, k, h = np.broadcast_arrays(d, k, h)
+    small = (h * k < 2) if maybe_small else np.zeros((), dtype=bool)
     if small_u == "raise" and np.any(small):
         raise ValueError("BHLM Thm 7 closed form needs U = depth*width + 1 > 2 "
                          "(depth*width >= 2); use small_u='inversion' or vcdim_bound")
+    # elementwise closed form, evaluated block by block (np.nditer with buffering: the
+    # broadcast inputs are never materialised and every temporary of a block stays in cache,
+    # so the cost per architecture does not grow with the grid; benchmarks/README.md)
+    it = np.nditer([d, k, h, None], flags=["external_loop", "buffered", "zerosize_ok"],
+                   op_flags=[["readonly"], ["readonly"], ["readonly"], ["writeonly", "allocate"]],
+                   op_dtypes=[np.float64] * 4, buffersize=GRID_BLOCK)
+    with it:
+        for db, kb, hb, ob in it:
+            ob[...] = _bhlm_closed_form(db, kb, hb, nu, p)
+        out = it.operands[3]
+    if np.any(small):
+        from approxbounds.capacity.bhlm import bhlm_vcdim_by_growth
+        out = np.array(out, dtype=np.float64)
+        for idx in zip(*np.nonzero(small)):
+            arch = uniform_mlp(int(d[idx]), 1, 1, pieces, degree)
+            out[idx] = bhlm_vcdim_by_growth(arch).value
+    return out[()] if out.ndim == 0 else out
+
+
+def _bhlm_closed_form(d, k, h, nu: int, p: float):
+    """BHLM Thm 7 closed form on 1-d float64 blocks (module docstring)."""
     L = h + 1
     W = k * (d + 1) + (h - 1) * k * (k + 1) + (k + 1)
     U = h * k + 1
@@ -91,14 +116,7 @@ def bhlm_vcdim_grid(d_in, widths, depths, pieces=2, degree=1, *, small_u="invers
     log2_p = np.log2(p)
     log2_2eps = 1.0 + _LOG2E + log2_p + log2_size
     log2_arg = 2.0 + _LOG2E + log2_p + log2_size + np.log2(log2_2eps)
-    out = L + mult * log2_arg
-    if np.any(small):
-        from approxbounds.capacity.bhlm import bhlm_vcdim_by_growth
-        out = np.array(out, dtype=np.float64)
-        for idx in zip(*np.nonzero(small)):
-            arch = uniform_mlp(int(d[idx]), 1, 1, pieces, degree)
-            out[idx] = bhlm_vcdim_by_growth(arch).value
-    return out
+    return L + mult * log2_arg
 
 
 def _log2_R(k, h, nu):

@@ -54,3 +54,27 @@ def test_evaluate():
     assert [b.value for b in out] == [vcdim_bound(a).value for a in archs]
     with pytest.raises(TypeError):
         evaluate(["1,2,1"])
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 16])
+def test_blocked_evaluation_equals_one_vectorised_pass(monkeypatch, block):
+    """The grid is evaluated in blocks of GRID_BLOCK entries over the broadcast inputs; the
+    result must not depend on the block size (bitwise), including U <= 2 entries."""
+    from approxbounds.capacity import grid as grid_mod
+    from approxbounds.capacity.activation import Activation
+    d = np.array([1, 3, 8])[:, None, None]
+    k = np.arange(1, 12)[None, :, None]
+    h = np.arange(1, 6)[None, None, :]
+    for pieces, degree in [(2, 1), (2, 0), (3, 2)]:
+        monkeypatch.setattr(grid_mod, "GRID_BLOCK", 1 << 20)
+        ref = bhlm_vcdim_grid(d, k, h, pieces, degree)
+        bp = float(Activation.from_pieces(pieces, degree).bhlm_p)
+        full = grid_mod._bhlm_closed_form(*np.broadcast_arrays(d * 1.0, k * 1.0, h * 1.0), degree, bp)
+        monkeypatch.setattr(grid_mod, "GRID_BLOCK", block)
+        got = bhlm_vcdim_grid(d, k, h, pieces, degree)
+        assert got.shape == (3, 11, 5) and got.dtype == np.float64
+        np.testing.assert_array_equal(got, ref)
+        closed = (k * h >= 2) & np.ones(got.shape, bool)
+        np.testing.assert_array_equal(got[closed], np.broadcast_to(full, got.shape)[closed])
+    assert bhlm_vcdim_grid(2, np.ones((0, 3), int), 1).shape == (0, 3)
+    assert isinstance(bhlm_vcdim_grid(1, 10, 1), np.float64)
