@@ -1,0 +1,99 @@
+"""``approxbounds band``: the certified two-sided band ``lower <= dist(F, G) <= upper``.
+
+Examples::
+
+    approxbounds band holder --d 1 --alpha 1 --p 2 --arch 1,16,1 --json
+    approxbounds band monotone --d 1 --norm sup --arch 1,100,1 --activation hard_threshold
+
+``--json`` prints ``{"lower": <certificate>, "upper": <certificate>, "gap": u/l}``; each
+certificate is in the claim format and ``approxbounds verify`` re-checks the file (both
+certificates, each on its own). The options are those of ``approxbounds bound`` for the cube
+classes (feed-forward ``--arch`` and its network options, ``--p``/``--norm``, ``--kappa``,
+``--tail``, ``--no-search``, ``--json``). Exit code 0 when both certificates verify, 1 otherwise.
+"""
+from __future__ import annotations
+
+from approxbounds.cli._network import add_network_arguments, network_from_args
+
+__all__ = ["register", "run"]
+
+
+def _add_common(parser):
+    parser.add_argument("--d", type=int, required=True, help="input dimension d >= 1")
+    add_network_arguments(parser)
+    parser.add_argument("--p", default=None,
+                        help="L^p exponent p >= 1 (default 2); 'inf'/'sup' means the sup norm")
+    parser.add_argument("--norm", choices=("p", "sup"), default=None,
+                        help="'p' for L^p (default) or 'sup' for the sup norm (then --p, --kappa "
+                             "and --tail do not apply)")
+    parser.add_argument("--kappa", type=float, default=None,
+                        help="measure with density >= kappa on [0,1]^d (default Lebesgue)")
+    parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default=None,
+                        help="tail bound of Theorem L for the lower side (default chernoff)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="lower side: first admissible scale only (faster, weaker)")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"lower": <certificate>, "upper": <certificate>, "gap": u/l}')
+
+
+def _build(args):
+    from approxbounds.classes import DensityBounded, Holder, Monotone
+    from approxbounds.cli.bound import norm_from_args
+
+    norm = norm_from_args(args)
+    F = Holder(args.d, args.alpha) if args.function_class == "holder" else Monotone(args.d)
+    G = network_from_args(args)
+    measure = None if args.kappa is None else DensityBounded(args.d, args.kappa)
+    return F, G, norm, measure
+
+
+def register(subparsers) -> None:
+    """Add ``band`` with the sub-commands ``holder`` and ``monotone``."""
+    parser = subparsers.add_parser(
+        "band", help="certified lower and upper bounds on the approximation error (the band)",
+        description="Certified band lower <= sup_f inf_g ||f - g|| <= upper: the lower bound of "
+                    "'approxbounds bound' and an explicit network of G with a proved error "
+                    "(docs/upper_bounds.md), both verified at 50 digits.")
+    sub = parser.add_subparsers(dest="function_class", metavar="CLASS")
+    holder = sub.add_parser("holder", help="Hölder ball H^alpha on [0,1]^d")
+    _add_common(holder)
+    holder.add_argument("--alpha", type=float, required=True, help="smoothness alpha > 0")
+    holder.set_defaults(func=run)
+    mono = sub.add_parser("monotone", help="monotone functions [0,1]^d -> [0,1]")
+    _add_common(mono)
+    mono.set_defaults(func=run)
+    parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
+
+
+def _verified(cert):
+    from approxbounds.claims import CertificateError, ClaimError
+
+    try:
+        return bool(cert.verify(dps=50)), None
+    except (CertificateError, ClaimError) as exc:
+        return False, str(exc)
+
+
+def run(args) -> int:
+    """Compute, verify and print the band; 0 when both sides verify."""
+    import json
+
+    from approxbounds.upper import band
+
+    F, G, norm, measure = _build(args)
+    b = band(F, G, norm=norm, measure=measure, tail=args.tail or "chernoff",
+             search=not args.no_search)
+    ok_lo, err_lo = _verified(b.lower)
+    ok_up, err_up = _verified(b.upper)
+    if args.json:
+        print(json.dumps(b.to_dict(), allow_nan=False))
+    else:
+        print(f"certified band: {b.lower.value:.6g} <= dist <= {b.upper.value:.6g}   "
+              f"(gap u/l = {b.gap:.4g}, {b.upper.norm_label})")
+        print(f"lower: {b.lower.summary()}")
+        print(f"       verified at 50 digits: {'yes' if ok_lo else 'NO: ' + str(err_lo)}")
+        print(f"upper: {b.upper.summary()}")
+        print(f"       verified at 50 digits: {'yes' if ok_up else 'NO: ' + str(err_up)}")
+        print()
+        print(b.upper.explain())
+    return 0 if (ok_lo and ok_up) else 1

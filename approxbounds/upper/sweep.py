@@ -1,0 +1,190 @@
+r"""Bands over families of network classes: rows for reports, gap statistics, curves for plots.
+
+* :func:`band_row` / :func:`band_rows` -- one :class:`BandRow` per ``(F, G, norm)``: the certified
+  lower and upper bounds, their theorem / construction and the gap ``u / l``;
+* :func:`soundness_sweep` -- the one-dimensional sweep of issue 11 (Hölder α ∈ {1, 0.5} and
+  monotone; ``1,k,1`` ReLU and hard-threshold nets; ``p`` ∈ {1, 2, 4} and sup) plus a few
+  ``d = 2`` cases, and :func:`gap_summary` (median and worst gaps in :math:`L^p` and sup norm);
+* :func:`band_curve` -- the band against the number of parameters ``W`` for a width family
+  (data only; :func:`approxbounds.plots.band.band_plot_data` adds the [R] literature rates and
+  :func:`approxbounds.plots.band.plot_band` draws).
+
+Nothing here draws or writes files.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from approxbounds.norms import Norm
+
+__all__ = ["BandRow", "band_row", "band_rows", "soundness_sweep", "gap_summary", "BandCurve",
+           "band_curve", "SWEEP_WIDTHS", "SWEEP_NORMS", "sweep_cases"]
+
+#: widths k of the 1,k,1 nets of the sweep (log-spaced from 1 to 1000)
+SWEEP_WIDTHS = (1, 3, 10, 32, 100, 316, 1000)
+SWEEP_NORMS = (1, 2, 4, "sup")
+
+
+@dataclass
+class BandRow:
+    """One band: ``lower <= dist(F, G) <= upper`` in ``norm`` (``lower = None`` when no lower
+    certificate exists, ``upper = None`` when no construction fits; ``note`` says why)."""
+
+    function_class: str
+    network_class: str
+    activation: str
+    W: int
+    norm: str
+    lower: float | None
+    lower_theorem: str | None
+    upper: float | None
+    upper_construction: str | None
+    gap: float | None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def band_row(F, G, norm, measure=None) -> BandRow:
+    """The band of one ``(F, G, norm)`` as a :class:`BandRow` (never raises for a missing side)."""
+    from approxbounds.capacity.networks import as_network_class
+    from approxbounds.claims import theorem_label
+    from approxbounds.lower import NoCertificateError, lower_bound
+
+    from .api import NoConstructionError, SoundnessError, upper_bound
+
+    G = as_network_class(G)
+    norm = Norm.parse(norm)
+    notes = []
+    try:
+        lo = lower_bound(F, G, norm=norm, measure=measure)
+    except NoCertificateError as exc:
+        lo = None
+        notes.append(f"lower: {exc}")
+    try:
+        up = upper_bound(F, G, norm=norm, measure=measure)
+    except NoConstructionError as exc:
+        up = None
+        notes.append(f"upper: {exc}")
+    gap = None
+    if lo is not None and up is not None:
+        if not lo.value <= up.value:
+            raise SoundnessError(f"lower {lo.value!r} > upper {up.value!r} for {F.name}, {G.spec()}, {norm.label}")
+        gap = up.value / lo.value
+    lab_lo = None
+    if lo is not None:
+        lab_lo = theorem_label(lo.theorem) + (" (Lemma T)" if getattr(lo, "transferred", False) else "")
+    return BandRow(F.name, G.spec(), G.activation.name, G.W, norm.label,
+                   None if lo is None else lo.value, lab_lo,
+                   None if up is None else up.value, None if up is None else up.theorem, gap,
+                   "; ".join(notes))
+
+
+def band_rows(cases, measure=None) -> list[BandRow]:
+    """:func:`band_row` for every ``(F, G, norm)`` in ``cases``."""
+    return [band_row(F, G, norm, measure) for F, G, norm in cases]
+
+
+def sweep_cases(widths=SWEEP_WIDTHS, norms=SWEEP_NORMS, d2: bool = True) -> list:
+    """The ``(F, G, norm)`` cases of the soundness sweep (module docstring)."""
+    from approxbounds.capacity import Architecture
+    from approxbounds.classes import Holder, Monotone
+
+    out = []
+    classes = (Holder(1, 1.0), Holder(1, 0.5), Monotone(1))
+    for F in classes:
+        for act in ("relu", "hard_threshold"):
+            for k in widths:
+                G = Architecture.parse(f"1,{k},1", activation=act)
+                out += [(F, G, n) for n in norms]
+    if d2:
+        for F in (Holder(2, 1.0), Monotone(2)):
+            for spec, act in (("2,40,60,30,1", "relu"), ("2,64,200,100,1", "relu"),
+                              ("2,12,30,1", "hard_threshold"), ("2,30,300,1", "hard_threshold")):
+                G = Architecture.parse(spec, activation=act)
+                out += [(F, G, n) for n in (1, 2, "sup")]
+    return out
+
+
+def soundness_sweep(widths=SWEEP_WIDTHS, norms=SWEEP_NORMS, d2: bool = True) -> list[BandRow]:
+    """Bands over :func:`sweep_cases`; raises :class:`~approxbounds.upper.api.SoundnessError`
+    if any certified lower bound exceeds the certified upper bound."""
+    return band_rows(sweep_cases(widths, norms, d2))
+
+
+def gap_summary(rows) -> dict:
+    """Median and worst gap ``u/l`` over rows with both sides, split into :math:`L^p` and sup
+    norm: ``{"Lp": {"n", "median", "worst", "worst_row"}, "sup": {...}, "missing": [...]}``."""
+    out = {"missing": [r.to_dict() for r in rows if r.gap is None]}
+    for key, pick in (("Lp", lambda r: r.norm != "sup norm"), ("sup", lambda r: r.norm == "sup norm")):
+        sel = [r for r in rows if r.gap is not None and pick(r)]
+        if not sel:
+            out[key] = {"n": 0, "median": None, "worst": None, "worst_row": None}
+            continue
+        worst = max(sel, key=lambda r: r.gap)
+        out[key] = {"n": len(sel), "median": statistics.median(r.gap for r in sel),
+                    "worst": worst.gap, "worst_row": worst.to_dict()}
+    return out
+
+
+@dataclass
+class BandCurve:
+    """Certified band against ``W`` for a width family.
+
+    ``lower[i]``/``upper[i]`` are NaN where that side has no certificate.
+    """
+
+    function_class: str
+    norm: Norm
+    family: str
+    widths: np.ndarray
+    W: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    constructions: list
+    theorems: list
+
+    @property
+    def gap(self) -> np.ndarray:
+        return self.upper / self.lower
+
+
+def band_curve(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int = 1,
+               activation: str = "relu", measure=None) -> BandCurve:
+    """The band for the family ``d, k x depth, 1`` (``k`` in ``widths``) against ``W``.
+
+    Parameters
+    ----------
+    F : FunctionClass
+    norm : p >= 1 or "sup"
+    widths : sequence of int
+        Hidden widths ``k``.
+    depth : int
+        Number of hidden layers.
+    activation : str
+    measure : Measure, optional
+    """
+    from approxbounds._validation import check_int
+    from approxbounds.capacity import Architecture
+
+    norm = Norm.parse(norm)
+    depth = check_int("depth", depth, minimum=1)
+    widths = [check_int("widths[i]", k, minimum=1) for k in widths]
+    if not widths:
+        raise ValueError("widths must contain at least one width")
+    Ws, lo, up, cons, ths = [], [], [], [], []
+    for k in widths:
+        G = Architecture.mlp(F.d, [k] * depth, activation)
+        row = band_row(F, G, norm, measure)
+        Ws.append(G.W)
+        lo.append(math.nan if row.lower is None else row.lower)
+        up.append(math.nan if row.upper is None else row.upper)
+        cons.append(row.upper_construction)
+        ths.append(row.lower_theorem)
+    return BandCurve(F.name, norm, f"{F.d},k x {depth},1 ({activation})", np.asarray(widths),
+                     np.asarray(Ws, float), np.asarray(lo, float), np.asarray(up, float), cons, ths)
