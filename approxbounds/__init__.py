@@ -13,6 +13,8 @@ Function classes and measures (:mod:`approxbounds.classes`, docs/function_classe
     ``Holder``, ``Monotone``, ``Lebesgue``, ``DensityBounded``, ``Empirical``.
 Certified lower bounds (:mod:`approxbounds.lower`, docs/theory.md)
     ``lower_bound``, ``Certificate``.
+Certified upper bounds and the band (:mod:`approxbounds.upper`, docs/upper_bounds.md)
+    ``upper_bound``, ``band``, ``UpperCertificate``.
 Rates, rate only [R] (:mod:`approxbounds.rates`, docs/rates.md)
     ``rate``, ``fitted_slope``.
 Experiments (:mod:`approxbounds.experiments`, docs/crosscheck.md)
@@ -48,6 +50,10 @@ _LAZY = {
     # lower bounds
     "lower_bound": "approxbounds.lower",
     "Certificate": "approxbounds.lower",
+    # upper bounds and the band
+    "upper_bound": "approxbounds.upper",
+    "band": "approxbounds.upper",
+    "UpperCertificate": "approxbounds.upper",
     # rates
     "rate": "approxbounds.rates",
     "fitted_slope": "approxbounds.rates",

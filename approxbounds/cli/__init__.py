@@ -26,7 +26,7 @@ import sys
 __all__ = ["COMMANDS", "build_parser", "main", "configure_logging"]
 
 # Order is the order shown by --help.
-COMMANDS = ("capacity", "bound", "verify", "check", "report", "figures", "train")
+COMMANDS = ("capacity", "bound", "band", "verify", "check", "report", "figures", "train")
 
 _LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
 
