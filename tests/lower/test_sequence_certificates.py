@@ -25,7 +25,8 @@ def test_theorem_L_against_hadamrnn():
     ing = cert.ingredients
     m = cert.route["m"]
     # the packing is the Hölder one on [0,1] (carry-over), measured under U[0,1]^50
-    ref = Holder(1, 1.0).packing(m, 2.0)
+    delta = ing["packing"]["ingredients"]["delta"]
+    ref = Holder(1, 1.0).packing(m, 2.0, delta=delta)
     assert ing["eps"] == ref.separation and ing["log2_M"] == ref.log2_size
     assert cert.value == pytest.approx(ref.separation / 4, rel=1e-15)
     # the growth bound is the recurrent class's own, at N = n (K - 1)

@@ -13,18 +13,22 @@ from approxbounds.lower import Certificate
 from approxbounds.lower.storage import log_spaced_bits, storage_class_for, storage_floor, storage_lower_bound
 
 
-def _floor_oracle(d, alpha, p, B, dps=40):
-    """Independent evaluation: the smallest m with m^d (1 - H(1/8)) > B, then half the tent
-    packing's separation (max(m^d/8, 1) w(m))^(1/p) at that m (mpmath)."""
+def _floor_oracle(d, alpha, p, B, delta, dps=40):
+    """Independent evaluation for the code distance delta of the certificate's route: the
+    smallest m with m^d (1 - H(delta)) > B, then half the tent packing's separation
+    (max(delta m^d, 1) w(m))^(1/p) at that m (mpmath)."""
+    from fractions import Fraction
+
+    fr = Fraction(delta)
     with mpmath.workdps(dps):
-        q = mpmath.mpf(1) / 8
+        q = mpmath.mpf(fr.numerator) / fr.denominator
         rate = 1 - (-q * mpmath.log(q, 2) - (1 - q) * mpmath.log(1 - q, 2))
         m = 1
         while not mpmath.mpf(m) ** d * rate > B:
             m += 1
         h = mpmath.mpf(1) / m
         w = (h ** alpha / 2) ** p * h ** d * tent_lp_norm_p_mp(d, p, dps)
-        return m, (max(mpmath.mpf(m) ** d / 8, 1) * w) ** (1 / mpmath.mpf(p)) / 2
+        return m, (max(q * mpmath.mpf(m) ** d, 1) * w) ** (1 / mpmath.mpf(p)) / 2
 
 
 @pytest.mark.parametrize("F, d", [(Holder(2, 1.0), 2), (DelayedHolder(1, 0.5, 10, 50), 1),
@@ -34,7 +38,8 @@ def _floor_oracle(d, alpha, p, B, dps=40):
 def test_floor_is_theorem_C_and_matches_the_oracle(F, d, p, B):
     cert = storage_lower_bound(F, B, norm=p)
     assert cert.theorem == "C" and not cert.transferred
-    m, val = _floor_oracle(d, F.alpha, p, B)
+    delta = cert.route.get("delta", cert.ingredients["packing"]["ingredients"]["delta"])
+    m, val = _floor_oracle(d, F.alpha, p, B, delta)
     assert cert.route["m"] == m
     assert cert.value <= val and cert.value == pytest.approx(float(val), rel=1e-10)
     assert cert.verify(dps=50)
