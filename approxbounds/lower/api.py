@@ -303,7 +303,13 @@ def _transfer(inner: Certificate, F, arch, norm, mu_claim) -> Certificate:
 
 def _transferred(F, arch, norm, mu, tail, construction, m_max, search, notes):
     """Lemma T candidates: direct certificates at ``q < norm`` carried over to ``norm``."""
+    from .theorems import probability_measure_problem
+
     out = []
+    problem = probability_measure_problem(mu.to_dict())
+    if problem is not None:   # Lemma T cannot be applied: skip the L^q searches altogether
+        notes.append(f"Lemma T: not applied ({problem})")
+        return out
     for qv in TRANSFER_NORMS:
         q = Norm.parse(qv)
         if not q < norm:
