@@ -33,3 +33,21 @@ def test_in_a_parser(capsys):
     with pytest.raises(SystemExit) as e:
         p.parse_args(["--steps", "1.5"])
     assert e.value.code == 2 and "whole number" in capsys.readouterr().err
+
+
+def test_int_list():
+    from approxbounds.cli._types import int_list_arg
+
+    assert int_list_arg("0,1,2") == [0, 1, 2] and int_list_arg(" 3, 1e1 ") == [3, 10]
+    for bad in ("", "1,,2", "1,1", "-1", "1.5", "a"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            int_list_arg(bad)
+
+
+def test_choices_list():
+    from approxbounds.cli._types import choices_list_arg
+
+    conv = choices_list_arg(("png", "pdf", "svg"), what="format")
+    assert conv("PNG, pdf,png") == ["png", "pdf"]
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown format 'jpg'"):
+        conv("png,jpg")
