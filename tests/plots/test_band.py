@@ -1,0 +1,43 @@
+"""The band figure: data (no drawing) and the drawing (Agg)."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from approxbounds.classes import Holder, Monotone  # noqa: E402
+from approxbounds.plots.band import BAND_YLABEL, band_plot_data, plot_band  # noqa: E402
+
+
+def test_band_plot_data():
+    data = band_plot_data(Holder(1, 1.0), 2, widths=(2, 8, 32))
+    c = data.curve
+    assert np.all(c.lower <= c.upper) and len(c.W) == 3
+    assert data.rates and all("[R]" in r.label for r in data.rates)
+    assert np.allclose(data.rates[0].W, c.W)
+    mono = band_plot_data(Monotone(1), "sup", widths=(2, 4), activation="hard_threshold")
+    assert mono.rates == []                              # no literature rate for the monotone class
+
+
+def test_plot_band_draws_shaded_band_and_rates():
+    data = band_plot_data(Holder(1, 0.5), "sup", widths=(2, 8, 32))
+    fig, ax = plt.subplots()
+    out = plot_band(data, ax=ax)
+    assert out is ax
+    assert ax.get_ylabel() == BAND_YLABEL and ax.get_xscale() == "log"
+    assert len(ax.collections) >= 1                      # the shaded band
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert any("upper bound $u$" in s for s in labels) and any("lower bound" in s for s in labels)
+    assert any("[R]" in s for s in labels)
+    assert "$" in ax.get_title()
+    plt.close(fig)
+
+
+def test_plot_band_own_axes_and_bad_input():
+    ax = plot_band(band_plot_data(Holder(1, 1.0), 1, widths=(4,)), rates=False, legend=False)
+    assert not any("[R]" in line.get_label() for line in ax.get_lines())
+    plt.close(ax.figure)
+    with pytest.raises(TypeError, match="BandPlotData"):
+        plot_band({"W": [1]})
