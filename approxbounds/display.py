@@ -28,7 +28,7 @@ import html
 import math
 
 __all__ = ["rich", "Rich", "fmt_sci", "certificate_markdown", "certificate_latex",
-           "certificate_html", "bound_markdown", "bound_latex", "bound_html", "rate_markdown",
+           "certificate_html", "band_markdown", "band_latex", "band_html", "bound_markdown", "bound_latex", "bound_html", "rate_markdown",
            "rate_latex", "rate_html"]
 
 _TAG_WORDS = {"V": "checked against the cited source", "P": "proved in docs/ and checked numerically",
@@ -73,26 +73,31 @@ def _norm_label(norm) -> str:
     return Norm.parse(norm).label
 
 
-# ------------------------------------------------------------------------------ certificate
+# ------------------------------------------------------------------------------ certificates
 def _cert_parts(cert) -> dict:
-    from approxbounds.claims import THEOREMS, theorem_label
+    """Lower (``Certificate``) or upper (``UpperCertificate``) certificate, from its claim."""
+    from approxbounds.claims import THEOREMS
 
+    lab = cert.claim.labels()
+    upper = cert.claim.statement == "upper"
     th = THEOREMS.get(cert.theorem)
-    how = theorem_label(cert.theorem)
-    if cert.transferred:
+    how = lab["theorem"]
+    if getattr(cert, "transferred", False):
         how += f" at {cert.certified_view().norm_label}, carried over by Lemma T"
-    tags = sorted(set(cert.tags.values()))
-    return {"F": cert.function_class, "G": cert.network_class, "norm": cert.norm_label,
+    return {"F": lab["function_class"], "G": lab["network_class"], "norm": lab["norm"],
             "value": cert.value, "how": how, "statement": th.statement if th else "",
-            "tags": tags, "n_statements": len(cert.tags), "p": _norm_tex(cert.norm)}
+            "tags": sorted(set(cert.tags.values())), "n_statements": len(cert.tags),
+            "p": _norm_tex(cert.norm), "upper": upper,
+            "rel": r"\le" if upper else r"\ge", "rel_html": "≤" if upper else "≥",
+            "kind": "Certified upper bound" if upper else "Certified lower bound"}
 
 
 def certificate_markdown(cert) -> str:
-    """Markdown: the inequality with its value, theorem and tags."""
+    """Markdown: the inequality with its value, theorem (or construction) and tags."""
     c = _cert_parts(cert)
     tags = ", ".join(f"[{t}]" for t in c["tags"])
-    return (f"**Certified lower bound** ({c['how']}): "
-            f"$\\sup_{{f\\in F}}\\inf_{{g\\in G}}\\|f-g\\|_{{{c['p']}}} \\ge {_latex_sci(c['value'])}$  \n"
+    return (f"**{c['kind']}** ({c['how']}): "
+            f"$\\sup_{{f\\in F}}\\inf_{{g\\in G}}\\|f-g\\|_{{{c['p']}}} {c['rel']} {_latex_sci(c['value'])}$  \n"
             f"F = {c['F']}; G = {c['G']}; norm {c['norm']}.  \n"
             f"Value **{fmt_sci(c['value'])}**; {c['n_statements']} statements relied on, tagged {tags}"
             f" (certified: [V]/[P] only). {c['statement']}")
@@ -101,7 +106,7 @@ def certificate_markdown(cert) -> str:
 def certificate_latex(cert) -> str:
     """LaTeX (display math): the inequality, the value and the theorem."""
     c = _cert_parts(cert)
-    return (r"$$\sup_{f\in F}\ \inf_{g\in G}\ \|f-g\|_{" + c["p"] + r"} \;\ge\; "
+    return (r"$$\sup_{f\in F}\ \inf_{g\in G}\ \|f-g\|_{" + c["p"] + r"} \;" + c["rel"] + r"\; "
             + _latex_sci(c["value"]) + r"\qquad\text{(" + _tex_text(c["how"]) + "; "
             + _tex_text(", ".join(f"[{t}]" for t in c["tags"])) + r")}$$")
 
@@ -109,11 +114,38 @@ def certificate_latex(cert) -> str:
 def certificate_html(cert) -> str:
     """HTML table: F, G, norm, value, theorem, tags."""
     c = _cert_parts(cert)
-    rows = [("certified lower bound", fmt_sci(c["value"])), ("function class F", c["F"]),
+    rows = [(c["kind"].lower(), fmt_sci(c["value"])), ("function class F", c["F"]),
             ("network class G", c["G"]), ("norm", c["norm"]), ("theorem", c["how"]),
             ("statement", c["statement"]),
             ("tags", ", ".join(f"[{t}] {_TAG_WORDS.get(t, '')}" for t in c["tags"]))]
-    return _html_table("sup<sub>f∈F</sub> inf<sub>g∈G</sub> ‖f − g‖ ≥ " + html.escape(fmt_sci(c["value"])), rows)
+    return _html_table(f"sup<sub>f∈F</sub> inf<sub>g∈G</sub> ‖f − g‖ {c['rel_html']} "
+                       + html.escape(fmt_sci(c["value"])), rows)
+
+
+# ------------------------------------------------------------------------------ band
+def band_markdown(band) -> str:
+    """Markdown: ``lower <= dist <= upper`` with both theorems and the gap."""
+    lo, up = _cert_parts(band.lower), _cert_parts(band.upper)
+    return (f"**Certified band**: ${_latex_sci(lo['value'])} \\le \\sup_{{f\\in F}}\\inf_{{g\\in G}}"
+            f"\\|f-g\\|_{{{lo['p']}}} \\le {_latex_sci(up['value'])}$ (gap {band.gap:.4g}).  \n"
+            f"Lower **{fmt_sci(lo['value'])}** ({lo['how']}), upper **{fmt_sci(up['value'])}** "
+            f"({up['how']}); F = {lo['F']}; G = {lo['G']}; norm {lo['norm']}.")
+
+
+def band_latex(band) -> str:
+    lo, up = _cert_parts(band.lower), _cert_parts(band.upper)
+    return (f"$${_latex_sci(lo['value'])} \\;\\le\\; \\sup_{{f\\in F}}\\ \\inf_{{g\\in G}}\\ "
+            f"\\|f-g\\|_{{{lo['p']}}} \\;\\le\\; {_latex_sci(up['value'])}\\qquad\\text{{(gap "
+            f"{band.gap:.4g})}}$$")
+
+
+def band_html(band) -> str:
+    lo, up = _cert_parts(band.lower), _cert_parts(band.upper)
+    rows = [("certified lower bound", f"{fmt_sci(lo['value'])} ({lo['how']})"),
+            ("certified upper bound", f"{fmt_sci(up['value'])} ({up['how']})"),
+            ("gap upper/lower", f"{band.gap:.4g}"), ("function class F", lo["F"]),
+            ("network class G", lo["G"]), ("norm", lo["norm"])]
+    return _html_table(html.escape(f"{fmt_sci(lo['value'])} ≤ dist ≤ {fmt_sci(up['value'])}"), rows)
 
 
 # ------------------------------------------------------------------------------ capacity bound
@@ -197,25 +229,31 @@ def _kind(obj) -> str:
     from approxbounds.capacity.bound import Bound
     from approxbounds.lower.certificate import Certificate
     from approxbounds.rates.exponents import Rate
+    from approxbounds.upper.api import Band
+    from approxbounds.upper.certificate import UpperCertificate
 
-    if isinstance(obj, Certificate):
+    if isinstance(obj, (Certificate, UpperCertificate)):
         return "certificate"
+    if isinstance(obj, Band):
+        return "band"
     if isinstance(obj, Bound):
         return "bound"
     if isinstance(obj, Rate):
         return "rate"
-    raise TypeError(f"no rich display for {type(obj).__name__}; expected a Certificate, Bound or Rate")
+    raise TypeError(f"no rich display for {type(obj).__name__}; expected a Certificate, "
+                    "UpperCertificate, Band, Bound or Rate")
 
 
 _FUNCS = {
     "certificate": (certificate_markdown, certificate_latex, certificate_html),
+    "band": (band_markdown, band_latex, band_html),
     "bound": (bound_markdown, bound_latex, bound_html),
     "rate": (rate_markdown, rate_latex, rate_html),
 }
 
 
 class Rich:
-    """Jupyter display of a Certificate, Bound or Rate (see :func:`rich`)."""
+    """Jupyter display of a Certificate, UpperCertificate, Band, Bound or Rate (see :func:`rich`)."""
 
     def __init__(self, obj):
         self.obj = obj
@@ -235,5 +273,6 @@ class Rich:
 
 
 def rich(obj) -> Rich:
-    """Wrap a ``Certificate``, ``Bound`` or ``Rate`` for rich display (``display(rich(x))``)."""
+    """Wrap a ``Certificate``, ``UpperCertificate``, ``Band``, ``Bound`` or ``Rate`` for rich
+    display (``display(rich(x))``)."""
     return Rich(obj)

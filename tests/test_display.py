@@ -56,7 +56,7 @@ def test_rich_wrapper_dispatches_and_rejects(cert):
     assert w._repr_latex_() == certificate_latex(cert)
     assert w._repr_html_() == certificate_html(cert)
     assert repr(w) == repr(cert)
-    with pytest.raises(TypeError, match="Certificate, Bound or Rate"):
+    with pytest.raises(TypeError, match="Certificate, UpperCertificate, Band, Bound or Rate"):
         rich(3.0)
 
 
@@ -64,3 +64,19 @@ def test_latex_escapes_text():
     from approxbounds.display import _tex_text
 
     assert _tex_text("a_b%c&d#e$f{g}") == r"a\_b\%c\&d\#e\$f\{g\}"
+
+
+def test_upper_certificate_and_band():
+    from approxbounds.display import band_html, band_latex, band_markdown
+
+    G = ab.Architecture.mlp(2, [35] * 9)
+    b = ab.band(ab.Holder(2, 1.0), G, norm=2)
+    up = certificate_markdown(b.upper)
+    assert up.startswith("**Certified upper bound**") and r"\le" in up and fmt_sci(b.upper.value) in up
+    assert r"\;\le\;" in certificate_latex(b.upper) and "≤" in certificate_html(b.upper)
+    md, tex, html = band_markdown(b), band_latex(b), band_html(b)
+    for text in (md, html):
+        assert fmt_sci(b.lower.value) in text and fmt_sci(b.upper.value) in text
+    assert f"{b.gap:.4g}" in md and f"{b.gap:.4g}" in tex and f"{b.gap:.4g}" in html
+    assert _mantissa_exponent(tex) == pytest.approx(b.lower.value, rel=1e-3)
+    assert rich(b)._repr_markdown_() == md and rich(b.upper)._repr_latex_() == certificate_latex(b.upper)
