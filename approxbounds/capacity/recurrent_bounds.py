@@ -106,6 +106,17 @@ def _ceil_int(x, mp: bool) -> int:
     return int(mpmath.ceil(x)) if mp else math.ceil(x)
 
 
+def _times(k: int, x, mp: bool):
+    """``k * x`` for an exact int ``k`` of any size: ``inf`` in floats beyond the float range
+    (a trivial bound that large never wins)."""
+    if mp:
+        return mpmath.mpf(k) * x
+    try:
+        return float(k) * x
+    except OverflowError:
+        return math.inf
+
+
 def log2_phi_closed(M: int, V: int, mp: bool = False):
     r""":math:`V \log_2(eM/V)`, the closed form of Sauer's :math:`\Phi(M, V) \le (eM/V)^V`
     (``M >= V >= 1``; docs/capacity.md §4)."""
@@ -245,7 +256,7 @@ class StageRun:
         log2e, _ = _const(mp)
         V = self.variables
         M = N * self.units * self.tests
-        trivial = N * self.units * _log2(self.patterns, mp)
+        trivial = _times(N * self.units, _log2(self.patterns, mp), mp)
         if M < V:           # neither lemma applies: c^{N k} per stage
             return self.count * trivial, {"trivial_stages": self.count, "lemma": None}
         if self.affine:     # Lemma A: Phi(M, V) <= (eM/V)^V
@@ -259,7 +270,8 @@ class StageRun:
         t_star = self.degree.first_at_least((trivial - A) / V, self.first, self.last, mp)
         u = t_star - self.first
         value = u * A + V * self.degree.sum_log2(self.first, t_star - 1, mp)
-        value = value + (self.last - t_star + 1) * trivial
+        if t_star <= self.last:
+            value = value + (self.last - t_star + 1) * trivial
         return value, {"trivial_stages": self.last - t_star + 1, "lemma": "17"}
 
     # ------------------------------------------------------------------ inversion constants
