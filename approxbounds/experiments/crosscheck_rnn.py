@@ -51,7 +51,7 @@ from approxbounds.nn.rnn import rnn_backward, rnn_forward
 __all__ = ["RNNModelSpec", "ReLURNN", "RNNMemberConfig", "RNNMemberResult", "RNNModelResult",
            "RNNCrosscheckResult", "MODEL_KINDS", "KINDS", "corollary", "run_rnn_member",
            "rnn_member_configs", "crosscheck_rnn", "model_certificates", "recurrent_rows",
-           "DEFAULT_SPECS", "certificate_at", "members_certificate"]
+           "DEFAULT_SPECS", "certificate_at", "members_certificate", "certificate_rows"]
 
 MODEL_KINDS = ("hadamrnn", "block-hadamrnn", "qornn", "relu-rnn")
 KINDS = ("smooth", "fit", "certificate")
@@ -659,4 +659,27 @@ def recurrent_rows(result) -> list[dict]:
         row["fit_error_min"] = min(fits) if fits else None
         row["consistent"] = m.implied_check
         rows.append(row)
+    return rows
+
+
+def certificate_rows(F, specs=DEFAULT_SPECS, norms=(2, "sup")) -> list[dict]:
+    """Certificates only (no training), one row per model and norm, for a report table: model,
+    exact storage bits, parameter count ``W``, the certified value against the model's
+    recurrent class (theorem) and the storage floor at its account (theorem), both verified at
+    50 digits (``verified``)."""
+    from approxbounds.capacity.storage import model_storage_bits
+    from approxbounds.lower import lower_bound
+    from approxbounds.lower.storage import storage_lower_bound
+    from approxbounds.norms import Norm
+
+    rows = []
+    for spec in specs:
+        G = spec.network_class(F.d, F.length)
+        bits = model_storage_bits(spec.build(F.d))
+        for norm in norms:
+            rec, sto = lower_bound(F, G, norm=norm), storage_lower_bound(F, bits, norm=norm)
+            rows.append({"model": spec.label, "storage_bits": bits, "W": G.W, "norm": Norm.parse(norm).label,
+                         "recurrent_certified": float(rec.value), "recurrent_theorem": rec.theorem,
+                         "storage_certified": float(sto.value), "storage_theorem": sto.theorem,
+                         "verified": bool(rec.verify() and sto.verify())})
     return rows

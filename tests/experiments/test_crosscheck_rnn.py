@@ -127,6 +127,17 @@ def test_multilag_members_and_fit_kinds():
     assert res.models[0].members[1].n_cells == 1     # fit scale: at most 2 hidden units -> m=1 on [0,1]^2
 
 
+def test_certificate_rows_without_training():
+    from approxbounds.experiments.crosscheck_rnn import certificate_rows
+
+    rows = certificate_rows(F, SMALL, norms=(2, "sup"))
+    assert len(rows) == 4 and all(r["verified"] for r in rows)
+    by = {(r["model"], r["norm"]): r for r in rows}
+    r2 = by[(SMALL[0].label, "L^2")]
+    assert r2["recurrent_theorem"] == "L" and r2["storage_theorem"] == "C" and r2["storage_bits"] > 0
+    assert by[(SMALL[0].label, "sup norm")]["storage_theorem"] == "S"
+
+
 def test_bad_arguments():
     with pytest.raises(TypeError, match="DelayedHolder"):
         crosscheck_rnn(object(), SMALL)
