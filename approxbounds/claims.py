@@ -64,6 +64,10 @@ THEOREMS = {
                  "sup-norm lower bound from VCdim(sgn G) and a sign family of bumps", "lower", "sup"),
     "C": Theorem("C", "Theorem C",
                  "counting bound, a packing larger than the finite class G", "lower", "any"),
+    "P": Theorem("P", "Theorem P",
+                 "piece counting: a network with at most P affine (or constant) pieces on [0,1] "
+                 "leaves at least n - P + 1 of the n teeth of a witness in F unsplit",
+                 "lower", "any"),
     "D": Theorem("D", "Lemma D",
                  "a monotone step function is >= 1/2 away in sup norm from every continuous "
                  "function", "lower", "sup"),

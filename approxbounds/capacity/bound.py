@@ -17,7 +17,7 @@ __all__ = ["Bound", "QUANTITIES", "TAGS", "float_up", "exact_int_str", "short_in
            "decimal_digits", "read_exact",
            "JSON_EXACT_INT", "EXACT_SUFFIX"]
 
-QUANTITIES = ("vcdim", "pdim", "log2_growth", "log2_size")
+QUANTITIES = ("vcdim", "pdim", "log2_growth", "log2_size", "pieces")
 TAGS = ("V", "P", "R")
 
 
@@ -27,8 +27,10 @@ class Bound:
 
     Parameters
     ----------
-    quantity : {"vcdim", "pdim", "log2_growth", "log2_size"}
-        What is bounded. Growth functions and class sizes are given in log2.
+    quantity : {"vcdim", "pdim", "log2_growth", "log2_size", "pieces"}
+        What is bounded. Growth functions and class sizes are given in log2; ``pieces`` is
+        the number of affine pieces of a one-dimensional network
+        (:mod:`approxbounds.capacity.pieces`).
     method : str
         Name of the formula (e.g. ``"bhlm2019_thm7"``).
     value : float

@@ -58,4 +58,4 @@ def check_certificate_grid(seed: int = 0, *, dps: int = 50) -> list[CheckResult]
         numbers={"certificates": n_cert, "alternatives": n_alt, "no_certificate": n_none,
                  "failures": len(failures), "theorems": "".join(sorted(theorems)),
                  "first_failure": failures[0] if failures else ""},
-        passed=bool(not failures and n_cert >= 150 and {"L", "S", "C", "D"} <= theorems))]
+        passed=bool(not failures and n_cert >= 150 and {"L", "S", "C", "D", "P"} <= theorems))]

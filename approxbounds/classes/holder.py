@@ -89,6 +89,21 @@ class Holder(FunctionClass):
         m = check_int("m", m, minimum=1, maximum=10**15)
         return SignFamily(self, self._construction(None, math.inf), m)
 
+    def tooth_witness(self):
+        """The tent-teeth witness of Theorem P (d = 1, alpha <= 1; docs/theory.md).
+
+        Raises
+        ------
+        ValueError
+            For d > 1 or alpha > 1 (no witness with proved shape constants).
+        """
+        from approxbounds.classes.witnesses import ToothWitness
+
+        if self.d != 1 or self.alpha > 1:
+            raise ValueError(f"Theorem P's tent witness needs d = 1 and alpha <= 1, got d={self.d}, "
+                             f"alpha={self.alpha:g}")
+        return ToothWitness("tent", self.alpha)
+
     def entropy_exponent(self, norm=2) -> EntropyExponent:
         """d/α, the same for every L^p and the sup norm (Kolmogorov–Tikhomirov 1959) [R]."""
         Norm.parse(norm)

@@ -111,6 +111,20 @@ class Monotone(FunctionClass):
             statement="for every continuous g on [0,1]^d, ||1[x_1 >= 1/2] - g||_inf >= 1/2",
         )
 
+    def tooth_witness(self):
+        """The staircase witness of Theorem P (d = 1; docs/theory.md).
+
+        Raises
+        ------
+        ValueError
+            For d > 1.
+        """
+        from approxbounds.classes.witnesses import ToothWitness
+
+        if self.d != 1:
+            raise ValueError(f"Theorem P's staircase witness needs d = 1, got d={self.d}")
+        return ToothWitness("step")
+
     def entropy_exponent(self, norm=2) -> EntropyExponent:
         """max(d, p(d−1)) (d ≥ 2), 1 (d = 1) in L^p, with a log² factor at p = d/(d−1)
         (Gao–Wellner 2007) [R]. Sup norm: no rate (``exponent=None``), because the class

@@ -33,11 +33,11 @@ from approxbounds.norms import Norm
 
 from .._validation import check_bool, check_choice
 from .certificate import Certificate
-from .derive import derive, transfer
+from .derive import derive, piece_route_parts, transfer
 from approxbounds.capacity.growth import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
-from .theorems import TRANSFER_NORMS, Derivation, _tree_copy, theorem_L_condition
+from .theorems import TRANSFER_NORMS, Derivation, _tree_copy, theorem_L_condition, theorem_P_ln_value
 
 __all__ = ["lower_bound", "certificates", "NoCertificateError", "describe_network",
            "clear_cache", "cache_info", "P_DIRECT_MAX"]
@@ -93,8 +93,9 @@ class _Scales:
     """Closed-form separation/size of one construction (``F.packing_scales``), with the
     actual :class:`Packing` built only where a certificate is issued."""
 
-    def __init__(self, F, norm, measure, construction):
-        self.fam = F.packing_scales("sup" if norm.is_sup else norm.p, measure, construction)
+    def __init__(self, F, norm, measure, construction, delta):
+        self.fam = F.packing_scales("sup" if norm.is_sup else norm.p, measure, construction,
+                                    delta=delta)
         self.closed = bool(getattr(self.fam, "closed_form", False))
         self._packings = {}
 
@@ -128,9 +129,35 @@ def _certificate(F, arch, norm, mu, route, der: Derivation) -> Certificate:
     return Certificate(claim, dict(route), der.ingredients, der.tags)
 
 
+#: Relative code distances ``delta`` of the packings tried, jointly with the grid size ``m``
+#: (dyadic, so exact in JSON). A larger ``delta`` separates the members more but leaves fewer
+#: of them (Gilbert-Varshamov); on the report's examples the best value moves by up to 30 %.
+DELTAS = (1 / 16, 1 / 8, 3 / 16, 1 / 4, 5 / 16, 3 / 8)
+
+
+def _best(certs):
+    """The certificate with the largest value (the first on ties), or ``None``."""
+    certs = [c for c in certs if c is not None]
+    return max(certs, key=lambda c: c.value) if certs else None
+
+
 def _search_L(F, arch, norm, mu, construction, tail, m_hi, notes, find):
+    """Theorem L jointly over the code distance ``delta`` (:data:`DELTAS`) and the scale ``m``."""
+    found, sub = [], []
+    for delta in DELTAS:
+        found.append(_search_L_at(F, arch, norm, mu, construction, tail, m_hi, sub, find, delta))
+    best = _best(found)
+    if best is None:
+        issued = [n for n in dict.fromkeys(sub) if "hypotheses fail" not in n]
+        notes.extend(issued or [f"Theorem L ({construction}): hypotheses fail for every "
+                                f"m <= {m_hi} and delta in "
+                                f"{{{', '.join(f'{d:g}' for d in DELTAS)}}}"])
+    return best
+
+
+def _search_L_at(F, arch, norm, mu, construction, tail, m_hi, notes, find, delta):
     model = growth_model(arch)
-    scales = _Scales(F, norm, mu, construction)
+    scales = _Scales(F, norm, mu, construction, delta)
     B = float(F.B)
 
     def score(m):
@@ -148,16 +175,29 @@ def _search_L(F, arch, norm, mu, construction, tail, m_hi, notes, find):
     if m is None:
         notes.append(f"Theorem L ({construction}): hypotheses fail for every m <= {m_hi}")
         return None
-    route = {"construction": construction, "m": int(m), "tail": tail}
+    route = {"construction": construction, "m": int(m), "tail": tail, "delta": delta}
     return _issue(F, arch, norm, mu, "L", route, notes, f"Theorem L ({construction}) at m={m}")
 
 
 def _search_C(F, arch, norm, mu, construction, m_hi, notes, find):
-    model = growth_model(arch)
-    if model.size_bound is None:
+    """Theorem C jointly over ``delta`` (:data:`DELTAS`; the sup-norm packings take every
+    code word, so ``delta`` plays no role there) and the smallest admissible ``m``."""
+    if growth_model(arch).size_bound is None:
         return None
+    deltas = (1 / 8,) if norm.is_sup else DELTAS
+    found = [_search_C_at(F, arch, norm, mu, construction, m_hi, [], find, d) for d in deltas]
+    best = _best(found)
+    if best is None:
+        b = float(growth_model(arch).size_bound.value)
+        notes.append(f"Theorem C ({construction}): no packing with more than 2^{b:g} members "
+                     f"for m <= {m_hi}")
+    return best
+
+
+def _search_C_at(F, arch, norm, mu, construction, m_hi, notes, find, delta):
+    model = growth_model(arch)
     b = float(model.size_bound.value)
-    scales = _Scales(F, norm, mu, construction)
+    scales = _Scales(F, norm, mu, construction, delta)
 
     def pred(m):
         eps, log2_m = scales.point(m)
@@ -168,7 +208,7 @@ def _search_C(F, arch, norm, mu, construction, m_hi, notes, find):
         notes.append(f"Theorem C ({construction}): no packing with more than 2^{b:g} members "
                      f"for m <= {m_hi}")
         return None
-    route = {"construction": construction, "m": int(m)}
+    route = {"construction": construction, "m": int(m), "delta": delta}
     return _issue(F, arch, norm, mu, "C", route, notes, f"Theorem C ({construction}) at m={m}")
 
 
@@ -189,6 +229,33 @@ def _search_S(F, arch, m_hi, notes, find):
         notes.append(f"Theorem S: no sign family with more than {V:g} bumps for m <= {m_hi}")
         return None
     return _issue(F, arch, Norm.parse("sup"), None, "S", {"m": int(m)}, notes, f"Theorem S at m={m}")
+
+
+def _search_P(F, arch, norm, mu, notes):
+    """Theorem P at the scale ``m`` that maximises its value (closed form in ``m``; the
+    objective is unimodal, so an integer ternary search finds the maximum)."""
+    try:
+        witness, pieces, kappa_mu = piece_route_parts(F, arch, norm, mu)
+    except CertificateError as exc:
+        notes.append(f"Theorem P: {exc.detail}")
+        return None
+    P, kind = pieces.ingredients["P"], pieces.ingredients["kind"]
+    ln_k, ln_kmu, p = witness.ln_kappa(norm, kind), math.log(kappa_mu), norm.p
+
+    def objective(m):
+        return theorem_P_ln_value(witness.ln_height(m), witness.n_teeth(m), P, m, ln_k, ln_kmu, p)
+
+    lo = P + witness.m_min - 1            # first scale with n_teeth >= P
+    if not norm.is_sup:
+        hi = 4 * lo + 8                   # the maximiser is below c (1 + 1/(alpha p)) <= 2 lo
+        while hi - lo > 2:
+            a, b = lo + (hi - lo) // 3, hi - (hi - lo) // 3
+            if objective(a) < objective(b):
+                lo = a + 1
+            else:
+                hi = b
+        lo = max(range(lo, hi + 1), key=objective)
+    return _issue(F, arch, norm, mu, "P", {"m": int(lo)}, notes, f"Theorem P at m={lo}")
 
 
 def _lemma_D(F, arch, notes):
@@ -261,6 +328,9 @@ def _direct(F, arch, norm, mu, tail, construction, m_max, search):
         d = _lemma_D(F, arch, notes)
         if d is not None:
             certs.append(d)
+        c = _search_P(F, arch, norm, None, notes)
+        if c is not None:
+            certs.append(c)
         elif getattr(F, "sup_norm_discontinuity", None) is not None:
             notes = _drop_discontinuity_advice(notes)
         for cons in _constructions(F, construction, norm):
@@ -272,9 +342,16 @@ def _direct(F, arch, norm, mu, tail, construction, m_max, search):
             if c is not None:
                 certs.append(c)
     elif norm.p > P_DIRECT_MAX:
-        notes.append(f"direct routes at {norm.label} are not attempted for p > {P_DIRECT_MAX:g} "
-                     f"(the per-pair tail (eps/2B)^p leaves Theorem L no room); see Lemma T")
+        notes.append(f"direct routes L and C at {norm.label} are not attempted for p > "
+                     f"{P_DIRECT_MAX:g} (the per-pair tail (eps/2B)^p leaves Theorem L no room); "
+                     f"see Lemma T")
+        c = _search_P(F, arch, norm, mu, notes)
+        if c is not None:
+            certs.append(c)
     else:
+        c = _search_P(F, arch, norm, mu, notes)
+        if c is not None:
+            certs.append(c)
         for cons in _constructions(F, construction, norm):
             c = _search_L(F, arch, norm, mu, cons, tail, m_max, notes, find)
             if c is not None:

@@ -153,11 +153,12 @@ class Certificate:
         return Certificate(claim, route, ingredients, tags)
 
     # ------------------------------------------------------------------ output
-    def explain(self) -> str:
-        """The chain of inequalities in words and numbers."""
+    def explain(self, *, ablation: bool = True) -> str:
+        """The chain of inequalities in words and numbers; with ``ablation`` also what each
+        step costs on this certificate (:mod:`approxbounds.lower.ablation`, not certified)."""
         from .explain import explain_certificate
 
-        return explain_certificate(self)
+        return explain_certificate(self, ablation=ablation)
 
     def summary(self) -> str:
         """One line: value, theorem, norm."""

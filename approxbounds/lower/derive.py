@@ -14,9 +14,10 @@ Routes (JSON objects, exactly these keys):
 =========  ==========================================================================
 theorem    route
 =========  ==========================================================================
-L          ``{"construction": str, "m": int, "tail": "chernoff" | "hoeffding"}``
-C          ``{"construction": str, "m": int}``
+L          ``{"construction": str, "m": int, "tail": "chernoff" | "hoeffding", "delta": float}``
+C          ``{"construction": str, "m": int, "delta": float}``
 S          ``{"m": int}``
+P          ``{"m": int}``
 D          ``{}``
 =========  ==========================================================================
 
@@ -35,7 +36,7 @@ from approxbounds.norms import Norm
 
 from .tails import TAILS
 from .theorems import (CONTINUOUS_ACTIVATIONS, Derivation, lemma_D, norm_transfer, theorem_C,
-                       theorem_L, theorem_L_condition, theorem_S)
+                       theorem_L, theorem_L_condition, theorem_P, theorem_S)
 
 __all__ = ["derive", "route_keys", "restate", "transfer", "RESTATED", "GrowthMP", "VCdimMP", "SizeMP"]
 
@@ -43,7 +44,9 @@ __all__ = ["derive", "route_keys", "restate", "transfer", "RESTATED", "GrowthMP"
 #: no field of a claim can be edited without the proof disagreeing
 RESTATED = "restated_claim"
 
-_ROUTE_KEYS = {"L": ("construction", "m", "tail"), "C": ("construction", "m"), "S": ("m",), "D": ()}
+_ROUTE_KEYS = {"L": ("construction", "m", "tail", "delta"), "C": ("construction", "m", "delta"),
+               "S": ("m",), "D": (),
+               "P": ("m",)}
 _TRANSFER_KEYS = ("certified_norm", "certified_measure")
 
 
@@ -127,9 +130,17 @@ def _growth_model(G):
     return growth_model(G)
 
 
-def _packing(F, m, norm: Norm, mu, construction):
+def _route_delta(route) -> float:
+    """The relative code distance of the packing, a number in ``(0, 1/2]``."""
+    v = route["delta"]
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < float(v) <= 0.5:
+        _fail("route", f"route.delta must be a number in (0, 1/2], got {v!r}")
+    return float(v)
+
+
+def _packing(F, m, norm: Norm, mu, construction, delta: float):
     try:
-        return F.packing(m, "sup" if norm.is_sup else norm.p, mu, construction)
+        return F.packing(m, "sup" if norm.is_sup else norm.p, mu, construction, delta=delta)
     except (TypeError, ValueError) as exc:
         _fail("packing", f"construction {construction!r} at m={m}: {exc}")
 
@@ -140,7 +151,7 @@ def _derive_L(F, G, norm: Norm, mu, route) -> Derivation:
     construction = _route_str(route, "construction")
     if norm.is_sup:
         _fail("norm", "Theorem L is an L^p statement, not a sup-norm one")
-    pk = _packing(F, m, norm, mu, construction)
+    pk = _packing(F, m, norm, mu, construction, _route_delta(route))
     model = _growth_model(G)
     B = float(F.B)
     eps = float(pk.separation)
@@ -161,7 +172,7 @@ def _derive_C(F, G, norm: Norm, mu, route) -> Derivation:
     model = _growth_model(G)
     if model.size_bound is None:
         _fail("class size", "G is not a finite class (full-precision parameters remain)")
-    pk = _packing(F, m, norm, mu, construction)
+    pk = _packing(F, m, norm, mu, construction, _route_delta(route))
     out = theorem_C(pk, model.size_bound, norm=norm, size_mp=SizeMP(model))
     if out is None:
         _fail("counting", f"the packing (2^{pk.log2_size:.10g} members) is not larger than "
@@ -200,7 +211,49 @@ def _derive_D(F, G, norm: Norm, mu, route) -> Derivation:
                    witness="f(x) = 1[x_1 >= 1/2]")
 
 
-_DERIVE = {"L": _derive_L, "C": _derive_C, "S": _derive_S, "D": _derive_D}
+def piece_route_parts(F, G, norm: Norm, mu):
+    """``(witness, pieces, kappa_mu)`` of Theorem P for the claim's objects, or a
+    :class:`CertificateError` naming why the theorem does not apply."""
+    from approxbounds.capacity.architecture import Architecture
+    from approxbounds.capacity.pieces import pieces_bound
+
+    get = getattr(F, "tooth_witness", None)
+    if get is None:
+        _fail("witness", f"{getattr(F, 'name', F)} has no tooth witness (Theorem P)")
+    try:
+        witness = get()
+    except ValueError as exc:
+        _fail("witness", str(exc))
+    if not isinstance(G, Architecture):
+        _fail("pieces", "Theorem P needs a feed-forward network class on [0,1]")
+    pieces = pieces_bound(G)
+    if pieces is None:
+        _fail("pieces", f"no piece count for {G.spec()} with activation {G.activation.name!r} "
+                        "(input dimension 1 and affine or constant pieces needed)")
+    kappa_mu = 1.0
+    if not norm.is_sup:
+        desc = mu.to_dict()
+        if desc.get("name") == "density_bounded":
+            kappa_mu = float(desc["kappa"])
+        elif desc.get("name") != "lebesgue":
+            _fail("measure", f"Theorem P needs a measure with a density bound on [0,1] "
+                             f"(lebesgue or density_bounded), got {desc.get('name')!r}")
+    return witness, pieces, kappa_mu
+
+
+def _derive_P(F, G, norm: Norm, mu, route) -> Derivation:
+    m = _route_int(route, "m")
+    witness, pieces, kappa_mu = piece_route_parts(F, G, norm, mu)
+    if m < witness.m_min:
+        _fail("route", f"route.m must be >= {witness.m_min} for the {witness.shape} witness")
+    out = theorem_P(witness, m, pieces, norm=norm, kappa_mu=kappa_mu)
+    if out is None:
+        _fail("counting", f"the witness has {witness.n_teeth(m)} teeth at m={m}, not more than "
+                          f"P - 1 = {pieces.ingredients['P'] - 1} breakpoints can split")
+    return out
+
+
+_DERIVE = {"L": _derive_L, "C": _derive_C, "S": _derive_S, "D": _derive_D, "P": _derive_P}
 
 
 def restate(der: Derivation, F, G, mu) -> Derivation:

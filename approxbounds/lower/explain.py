@@ -110,7 +110,32 @@ def _explain_transfer(c, view, step: int) -> list[str]:
     ]
 
 
-_EXPLAIN = {"L": _explain_L, "S": _explain_S, "C": _explain_C, "D": _explain_D}
+def _explain_P(c) -> list[str]:
+    i = c.ingredients
+    w = i["witness"]
+    shape = ("tent teeth of height H = 1/2 m^-alpha (alpha = " + _g(w["alpha"]) + ")"
+             if w["shape"] == "tent" else "a staircase whose jumps have height H = 1/m")
+    kind = i["pieces_kind"]
+    if c.norm.is_sup:
+        last = (f"4. On an unsplit tooth a {kind} piece stays >= H kappa_inf = H/2 away in sup "
+                f"norm, so sup_f inf_g ||f - g||_inf >= {_g(c.value, 10)}.")
+    else:
+        last = (f"4. On each unsplit tooth, int |f* - g|^p dmu >= kappa_mu h H^p kappa_p "
+                f"(kappa_mu = {_g(i['kappa_mu'])}, kappa_p the shape constant of the "
+                f"{w['shape']} against {kind} pieces, h = 1/m); summing over the unsplit teeth, "
+                f"||f* - g||_p >= H (kappa_mu kappa_p (n - P + 1)/m)^(1/p) = {_g(c.value, 10)}.")
+    return [
+        f"1. Witness f* in F at scale m = {format_int(i['m'])}: on n = {format_int(i['n_teeth'])} "
+        f"disjoint intervals of width 1/m it is an affine function plus {shape}.",
+        f"2. Pieces ({i['pieces']['method']}, tag {i['pieces']['tag']}): every g in G is "
+        f"{kind} on each of at most P = {format_int(i['P'])} intervals of [0,1] (Lemma P).",
+        f"3. Its P - 1 breakpoints split at most P - 1 teeth: n - P + 1 = "
+        f"{format_int(i['unsplit'])} teeth lie inside one {kind} piece of g.",
+        last,
+    ]
+
+
+_EXPLAIN = {"L": _explain_L, "S": _explain_S, "C": _explain_C, "D": _explain_D, "P": _explain_P}
 
 
 def _label(a) -> str:
@@ -119,8 +144,9 @@ def _label(a) -> str:
     return a.norm_label
 
 
-def explain_certificate(cert) -> str:
-    """The chain of ``cert`` in words and numbers, followed by its tags and alternatives.
+def explain_certificate(cert, *, ablation: bool = True) -> str:
+    """The chain of ``cert`` in words and numbers, followed by its tags, an ablation (what
+    each step of the chain costs, :mod:`approxbounds.lower.ablation`) and the alternatives.
 
     A transferred certificate (Lemma T) shows its chain at the norm ``q`` where it was
     checked, then the transfer step to the requested norm.
@@ -132,6 +158,10 @@ def explain_certificate(cert) -> str:
         body += _explain_transfer(cert, view, len(body) + 1)
     tags = ["Statements relied on (all certified):"]
     tags += [f"  [{t}] {s}" for s, t in cert.tags.items()]
+    if ablation:
+        from .ablation import ablation as _ablation, format_ablation
+
+        tags += format_ablation(_ablation(cert))
     alts = []
     if cert.alternatives:
         alts.append("Other applicable certificates:")

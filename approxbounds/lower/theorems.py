@@ -25,6 +25,13 @@ Theorem C [P]. If ``F`` has ``M > |G|`` members pairwise ``>= eps`` apart in som
 Lemma D [P]. A monotone step function is at sup distance ``>= 1/2`` from every continuous
 function, so ``dist_inf(M_d, G) >= 1/2`` for continuous ``G``.
 
+Theorem P [P] (piece counting, docs/theory.md). If every ``g`` in ``G`` is, on ``[0,1]``,
+affine (or constant) on each of at most ``P`` intervals, and ``f*`` in ``F`` equals
+``affine + H psi((x - a_j)/h)`` on ``n`` disjoint intervals of width ``h``, then
+``||f* - g||_{L^p(mu)} >= H (kappa_mu kappa_p h (n - P + 1))^{1/p}`` for ``mu`` with density
+``>= kappa_mu`` and ``||f* - g||_sup >= H kappa_inf`` when ``n >= P``: the ``P - 1``
+breakpoints of ``g`` split at most ``P - 1`` of the teeth.
+
 Lemma T [P] (norm-monotonicity transfer, docs/theory.md §7). For a probability measure
 ``mu`` and ``1 <= q <= p``: ``||h||_{L^q(mu)} <= ||h||_{L^p(mu)} <= ||h||_sup`` (Hölder's
 inequality with exponents ``p/q`` and ``p/(p-q)``; ``mu(X) = 1``), hence
@@ -51,6 +58,8 @@ __all__ = [
     "theorem_S",
     "theorem_C",
     "lemma_D",
+    "theorem_P",
+    "theorem_P_ln_value",
     "norm_transfer",
     "probability_measure_problem",
     "LEMMA_T_STATEMENT",
@@ -69,6 +78,8 @@ THEOREM_L_STATEMENT = "Theorem L: L^p lower bound via clipping, sampling and thr
 THEOREM_S_STATEMENT = "Theorem S: sup-norm lower bound via sign families and VCdim"
 THEOREM_C_STATEMENT = "Theorem C: counting bound for finite classes"
 LEMMA_D_STATEMENT = "Lemma D: step functions vs continuous functions in sup norm"
+THEOREM_P_STATEMENT = ("Theorem P: piece counting, a network with at most P affine pieces on "
+                       "[0,1] leaves at least n - P + 1 of n teeth of a witness unsplit")
 LEMMA_T_STATEMENT = ("Lemma T: norm monotonicity on a probability measure, "
                      "||h||_{L^q(mu)} <= ||h||_{L^p(mu)} <= ||h||_sup for 1 <= q <= p")
 #: Norms ``q`` whose certificates ``lower_bound(norm=p)`` also transfers (those ``< p``;
@@ -380,6 +391,75 @@ def lemma_D(activation_name: str, *, value: float = 0.5, tag: str = "P",
     tags = {LEMMA_D_STATEMENT: tag,
             "networks with continuous activations are continuous": "P"}
     return Derivation(float(value), "D", Norm.parse("sup"), ingredients, tags, {})
+
+
+def theorem_P_ln_value(ln_height: float, n: int, P: int, m: int, ln_kappa: float,
+                       ln_kappa_mu: float, p: float) -> float:
+    """``ln`` of Theorem P's value in float (the search's objective; ``-inf`` when fewer than
+    one tooth is left unsplit): ``ln H + (ln kappa_mu + ln kappa + ln(n - P + 1) - ln m)/p``,
+    or ``ln H + ln kappa_inf`` in sup norm (``p = inf``)."""
+    unsplit = n - P + 1
+    if unsplit < 1:
+        return -math.inf
+    if math.isinf(p):
+        return ln_height + ln_kappa
+    return ln_height + (ln_kappa_mu + ln_kappa + math.log(unsplit) - math.log(m)) / p
+
+
+def theorem_P(witness, m: int, pieces, *, norm, ln_kappa_mu_mp=None, kappa_mu: float = 1.0):
+    r"""Theorem P (piece counting) at scale ``m``: a :class:`Derivation`, or ``None`` when
+    no tooth is left unsplit (``n < P``).
+
+    Parameters
+    ----------
+    witness : ToothWitness
+        :mod:`approxbounds.classes.witnesses` (``n_teeth``, ``height_mp``, ``ln_kappa_mp``).
+    m : int
+        Scale: teeth of width ``h = 1/m``.
+    pieces : Bound
+        :func:`approxbounds.capacity.pieces.pieces_bound` (``ingredients["P"]`` exact,
+        ``ingredients["kind"]`` "affine" or "constant").
+    norm : Norm
+    kappa_mu : float
+        Lower bound on the density of the measure on ``[0,1]`` (1 for Lebesgue).
+
+    Notes
+    -----
+    The value is evaluated with mpmath at 50 digits from exact closed forms, lowered by a
+    relative ``1e-12`` and rounded down,
+
+    .. math:: H\,igl(\kappa_\mu\,\kappa_p\,(n - P + 1)/migr)^{1/p}
+              \quad	ext{or}\quad H\,\kappa_\infty .
+    """
+    import mpmath
+
+    norm = Norm.parse(norm)
+    P = int(pieces.ingredients["P"])
+    kind = pieces.ingredients["kind"]
+    n = int(witness.n_teeth(m))
+    unsplit = n - P + 1
+    if unsplit < 1 or pieces.tag not in ("V", "P"):
+        return None
+    with mpmath.workdps(50):
+        ln_val = mpmath.log(witness.height_mp(m))
+        ln_k = witness.ln_kappa_mp(norm, kind)
+        if norm.is_sup:
+            ln_val += ln_k
+        else:
+            ln_val += (mpmath.log(mpmath.mpf(kappa_mu)) + ln_k + mpmath.log(unsplit)
+                       - mpmath.log(m)) / mpmath.mpf(norm.p)
+        # a relative margin of 1e-12 keeps the value below re-checks at any dps >= 20
+        value = _float_down(mpmath.exp(ln_val) * (1 - mpmath.mpf("1e-12")))
+    if not value > 0:
+        return None
+    ingredients = {"m": int(m), "n_teeth": n, "P": P, "pieces_kind": kind, "unsplit": unsplit,
+                   "kappa_mu": float(kappa_mu), "witness": witness.to_dict(),
+                   "pieces": _bound_dict(pieces)}
+    tags = {THEOREM_P_STATEMENT: "P",
+            f"tooth witness ({witness.shape}) in F": "P",
+            f"shape constant kappa of the {witness.shape} against {kind} pieces": "P",
+            f"pieces bound ({pieces.method}: {pieces.source})": pieces.tag}
+    return Derivation(value, "P", norm, ingredients, tags, {})
 
 
 def probability_measure_problem(desc) -> str | None:

@@ -21,6 +21,8 @@ Steps of the chain per theorem (docs/theory.md):
 * S: height and number of bumps recomputed; ``N > VCdim`` bound (recomputed); ``value <= c``;
 * C: separation and size recomputed; ``log2 M > log2 |G|`` (recomputed); ``value <= eps/2``;
 * D: continuous activation of G; ``value <= 1/2``; sup norm;
+* P: the piece count ``P`` of G recomputed exactly, the witness's teeth ``n`` at ``m``,
+  ``n - P + 1 >= 1``, ``value <= H (kappa_mu kappa (n - P + 1)/m)^{1/p}`` (or ``H kappa_inf``);
 * Lemma T: ``1 <= q <= p`` (or ``p = sup``), the transfer record matches, the lemma is among
   the tags, the measure is a probability measure; then the chain above at ``L^q``.
 """
@@ -214,7 +216,48 @@ def _check_D(c, dps):
         _fail("value", f"value {c.value!r} exceeds 1/2")
 
 
-_CHECKS = {"L": _check_L, "S": _check_S, "C": _check_C, "D": _check_D}
+def _check_P(c, dps):
+    """Theorem P: the piece count is recomputed exactly from the network class, the number of
+    teeth from the witness, and the value from the closed forms at ``dps`` digits."""
+    from approxbounds.capacity.pieces import pieces_bound
+    from approxbounds.classes.witnesses import ToothWitness
+
+    ing = c.ingredients
+    arch = getattr(c.model, "arch", None)
+    pieces = None if arch is None else pieces_bound(arch)
+    if pieces is None:
+        _fail("pieces", "the network class has no piece count (Theorem P does not apply)")
+    P = _as_int(_need(ing, "P", "pieces"), "P", "pieces")
+    if P != pieces.ingredients["P"] or ing.get("pieces_kind") != pieces.ingredients["kind"]:
+        _fail("pieces", f"stored P={P} ({ing.get('pieces_kind')}) but the network class has "
+                        f"P={pieces.ingredients['P']} ({pieces.ingredients['kind']})")
+    try:
+        witness = ToothWitness(**_need(ing, "witness", "witness"))
+    except (TypeError, ValueError) as exc:
+        _fail("witness", str(exc))
+    m = _as_int(_need(ing, "m", "witness"), "m", "witness")
+    n = witness.n_teeth(m)
+    if _as_int(_need(ing, "n_teeth", "witness"), "n_teeth", "witness") != n:
+        _fail("witness", f"stored n_teeth={ing['n_teeth']} but the witness has {n} teeth at m={m}")
+    unsplit = n - P + 1
+    if unsplit < 1 or ing.get("unsplit") != unsplit:
+        _fail("counting", f"n - P + 1 = {unsplit} teeth unsplit (stored {ing.get('unsplit')!r}); "
+                          "at least one is needed")
+    kappa_mu = mpmath.mpf(_need(ing, "kappa_mu", "measure"))
+    if not 0 < kappa_mu <= 1:
+        _fail("measure", f"density lower bound kappa_mu must lie in (0, 1], got {ing['kappa_mu']!r}")
+    ln_val = mpmath.log(witness.height_mp(m))
+    ln_k = witness.ln_kappa_mp(c.norm, pieces.ingredients["kind"])
+    if c.norm.is_sup:
+        ln_val += ln_k
+    else:
+        ln_val += (mpmath.log(kappa_mu) + ln_k + mpmath.log(unsplit) - mpmath.log(m)) / mpmath.mpf(c.norm.p)
+    bound = mpmath.exp(ln_val)
+    if not mpmath.mpf(c.value) <= bound:
+        _fail("value", f"value {c.value!r} exceeds Theorem P's {mpmath.nstr(bound, 20)}")
+
+
+_CHECKS = {"L": _check_L, "S": _check_S, "C": _check_C, "D": _check_D, "P": _check_P}
 
 
 def _check_transfer(c, dps):

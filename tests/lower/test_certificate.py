@@ -73,7 +73,8 @@ def test_claim_validation():
 
 
 def test_error_names_the_step():
-    cert = lower_bound(Holder(1, 1.0), "1,10,1", norm=1)
+    cert = lower_bound(Holder(2, 1.0), "2,10,1", norm=1)
+    assert cert.theorem == "L"
     cert.ingredients["K"] += 1
     with pytest.raises(CertificateError) as info:
         cert.verify()

@@ -47,6 +47,10 @@ def _certs():
         "C_sup": [a for a in _with_alternatives(lower_bound(Holder(1, 1.0), Architecture.parse(
             "1,3,1", bits=1, quantize="all"), norm="sup")) if a.theorem == "C" and not a.transferred],
         "D": lower_bound(Monotone(2), "2,10,1", norm="sup"),
+        "P": lower_bound(Holder(1, 0.5), "1,6,1", norm=2),
+        "P_sup_threshold": lower_bound(Monotone(1), hard.__class__.parse("1,5,1", activation="hard_threshold"),
+                                       norm="sup"),
+        "P_density": lower_bound(Monotone(1), "1,4,3,1", norm=3, measure=DensityBounded(1, 0.25)),
         "T_L": lower_bound(Holder(1, 2), "1,33,1", norm=8),
         "T_sup": lower_bound(Monotone(2), hard, norm="sup"),
         "T_C": [a for a in [lower_bound(Holder(2, 1.0), quant, norm=4)] +
@@ -57,6 +61,7 @@ def _certs():
         out[key] = out[key][0]
     assert out["L"].theorem == "L" and not out["L"].transferred
     assert out["S"].theorem == "S" and out["C"].theorem == "C" and out["D"].theorem == "D"
+    assert out["P"].theorem == out["P_sup_threshold"].theorem == out["P_density"].theorem == "P"
     assert out["T_L"].transferred and out["T_sup"].transferred
     return out
 
