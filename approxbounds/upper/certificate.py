@@ -27,6 +27,32 @@ def _g(x, digits=6) -> str:
     return f"{float(x):.{digits}g}"
 
 
+#: the bound each formula of approxbounds.upper.bounds states (docs/upper_bounds.md)
+_FORMULAS = {
+    "holder_pl": ("interpolation on {1} uniform pieces, alpha = {0}: sup (h/2)^alpha, L^p "
+                  "(h/2)^alpha (alpha p + 1)^(-1/p) for alpha <= 1; h^a/(2a), a = min(alpha, 2), "
+                  "for alpha > 1 (h = 1/{1}; §2.1-2.2)"),
+    "monotone_pl": "interpolation of a monotone f on {0} pieces: sup 1, L^p (h/(p+1))^(1/p), h = 1/{0} (§3.1)",
+    "steps_centre": ("cell-centre values on the grid 1/{3}: sup Lambda (h/2)^alpha, L^p "
+                     "Lambda (h/2)^alpha (d/(d + alpha p))^(1/p) with alpha = {0}, Lambda = {1}, d = {2} (§2.3)"),
+    "steps_midrange": ("midrange values on the grid 1/{3}: min(Lambda h^alpha, 2)/2 with alpha = {0}, "
+                       "Lambda = {1} (§2.3)"),
+    "monotone_steps": ("midrange steps of a monotone f on the grid 1/{1}, d = {0}: sup 1/2, L^p "
+                       "(1 - (1-h)^d)^(1/p)/2 (§3.3)"),
+    "kt_holder": ("Kuhn interpolation on the grid 1/{3}: sup Lambda h^alpha (d/(d+1))^alpha, L^p "
+                  "Lambda h^alpha E[X^(alpha p)]^(1/p) with alpha = {0}, Lambda = {1}, d = {2} (§2.4)"),
+    "monotone_kt": "Kuhn interpolation of a monotone f on the grid 1/{1}, d = {0}: L^p (1 - (1-h)^d)^(1/p) (§3.3)",
+    "staircase": "range staircase with K + 1 levels ({0} units): 1/(2(K+1)) (§3.2)",
+}
+
+
+def _formula_text(i) -> str:
+    template = _FORMULAS.get(i["formula"])
+    if template is None:
+        return f"{i['formula']}{tuple(i['formula_args'])}"
+    return template.format(*i["formula_args"])
+
+
 @dataclass
 class UpperCertificate:
     """A certified upper bound ``sup_{f in F} inf_{g in G} ||f - g|| <= value``.
@@ -154,7 +180,7 @@ class UpperCertificate:
                      f"{_g(i['sup_bound'], 10)}"
                      + ("" if i["lebesgue_bound"] is None else
                         f" and Lebesgue {self.norm.label} error <= {_g(i['lebesgue_bound'], 10)}")
-                     + f" ({i['formula']}{tuple(i['formula_args'])}).")
+                     + f": {_formula_text(i)}.")
         rule = i["measure_rule"]
         if rule == "density":
             lines.append(f"3. mu has density >= kappa = {i['kappa']}: mu = kappa lambda + (1 - kappa) nu, so "

@@ -188,3 +188,39 @@ def band_curve(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int 
         ths.append(row.lower_theorem)
     return BandCurve(F.name, norm, f"{F.d},k x {depth},1 ({activation})", np.asarray(widths),
                      np.asarray(Ws, float), np.asarray(lo, float), np.asarray(up, float), cons, ths)
+
+
+def main(argv=None) -> int:
+    """``python -m approxbounds.upper.sweep [--json]``: the soundness sweep, its gaps and the
+    worst cases (one line per band, then the summary)."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="Certified bands over the sweep of issue 11.")
+    ap.add_argument("--json", action="store_true", help="print rows and summary as JSON")
+    ap.add_argument("--no-d2", action="store_true", help="one-dimensional cases only")
+    args = ap.parse_args(argv)
+    rows = soundness_sweep(d2=not args.no_d2)
+    one_d = [r for r in rows if r.network_class.startswith("1,")]
+    summary = {"all": gap_summary(rows), "one_dimensional": gap_summary(one_d)}
+    if args.json:
+        print(json.dumps({"rows": [r.to_dict() for r in rows], "summary": summary}, default=str))
+        return 0
+    for r in rows:
+        lo = "-" if r.lower is None else f"{r.lower:.4g}"
+        up = "-" if r.upper is None else f"{r.upper:.4g}"
+        gap = "-" if r.gap is None else f"{r.gap:.3g}"
+        print(f"{r.function_class:24s} {r.network_class:16s} {r.activation:15s} {r.norm:9s} "
+              f"{lo:>11s} ({r.lower_theorem or '-'}) <= dist <= {up:>11s} ({r.upper_construction or '-'})  gap {gap}")
+    for name, s in summary.items():
+        for key in ("Lp", "sup"):
+            t = s[key]
+            if t["n"]:
+                w = t["worst_row"]
+                print(f"{name} {key}: median gap {t['median']:.4g} over {t['n']} bands; worst {t['worst']:.4g} "
+                      f"({w['function_class']}, {w['network_class']} {w['activation']}, {w['norm']})")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
