@@ -57,6 +57,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from functools import cached_property
 
 import mpmath
 
@@ -87,6 +88,10 @@ def _log2(x, mp: bool):
     if mp:
         return mpmath.log(mpmath.mpf(x), 2)
     return math.log2(x)
+
+
+def _mp_log2(x):
+    return mpmath.log(mpmath.mpf(x), 2)
 
 
 def _const(mp: bool):
@@ -253,26 +258,39 @@ class StageRun:
     def log2_count(self, N: int, mp: bool = False):
         r"""``(value, detail)``: :math:`\sum_{\text{stages}} \log_2 K_s` at ``N`` points, each
         stage taking the smaller of the trivial and the lemma bound."""
-        log2e, _ = _const(mp)
-        V = self.variables
+        if mp:
+            log2e, log2 = 1 / mpmath.log(2), _mp_log2
+        else:
+            log2e, log2 = _LOG2E, math.log2
+        V, first, count = self.variables, self.first, self.count
+        last = first + count - 1
         M = N * self.units * self.tests
-        trivial = _times(N * self.units, _log2(self.patterns, mp), mp)
+        trivial = _times(N * self.units, log2(self.patterns), mp)
         if M < V:           # neither lemma applies: c^{N k} per stage
-            return self.count * trivial, {"trivial_stages": self.count, "lemma": None}
+            return count * trivial, {"trivial_stages": count, "lemma": None}
         if self.affine:     # Lemma A: Phi(M, V) <= (eM/V)^V
-            lemma = log2_phi_closed(M, V, mp)
+            lemma = V * (log2e + log2(M) - log2(V))
             if lemma <= trivial:
-                return self.count * lemma, {"trivial_stages": 0, "lemma": "A"}
-            return self.count * trivial, {"trivial_stages": self.count, "lemma": "A"}
+                return count * lemma, {"trivial_stages": 0, "lemma": "A"}
+            return count * trivial, {"trivial_stages": count, "lemma": "A"}
         # BHLM Lemma 17 at stage t: A + V log2 D_t, A = 1 + V log2(2 e M / V)
-        A = 1 + V * (1 + log2e + _log2(M, mp) - _log2(V, mp))
+        A = 1 + V * (1 + log2e + log2(M) - log2(V))
+        if not mp and A + V * self._log2_degree_last < trivial:    # no crossover (usual case)
+            return count * A + V * self._sum_log2_degree, {"trivial_stages": 0, "lemma": "17"}
         # stages t >= t* use the trivial bound (there lemma_t >= trivial; lemma_t increases in t)
-        t_star = self.degree.first_at_least((trivial - A) / V, self.first, self.last, mp)
-        u = t_star - self.first
-        value = u * A + V * self.degree.sum_log2(self.first, t_star - 1, mp)
-        if t_star <= self.last:
-            value = value + (self.last - t_star + 1) * trivial
-        return value, {"trivial_stages": self.last - t_star + 1, "lemma": "17"}
+        t_star = self.degree.first_at_least((trivial - A) / V, first, last, mp)
+        value = (t_star - first) * A + V * self.degree.sum_log2(first, t_star - 1, mp)
+        if t_star <= last:
+            value = value + (last - t_star + 1) * trivial
+        return value, {"trivial_stages": last - t_star + 1, "lemma": "17"}
+
+    @cached_property
+    def _log2_degree_last(self) -> float:
+        return self.degree.log2_at(self.last)
+
+    @cached_property
+    def _sum_log2_degree(self) -> float:
+        return self.degree.sum_log2(self.first, self.last)
 
     # ------------------------------------------------------------------ inversion constants
     def closed_form(self, mp: bool = False):
@@ -431,6 +449,7 @@ class RecurrentGrowthModel:
                            THEOREM_R_SOURCE + " + definition of VCdim (sgn G <= thr G)",
                            {**ingr, "class": "sgn(G)"})
         self.V = self._m - 1
+        self._log2_parts = plan.log2_discrete() + plan.log2_union()
 
     # ---------------------------------------------------------------- float
     def _stages_bound(self, N: int, cls: str) -> Bound:
@@ -455,9 +474,15 @@ class RecurrentGrowthModel:
         ingr["candidates"] = {b.method: b.value for b in cands}
         return Bound(best.quantity, best.method, best.value, best.tag, best.source, ingr)
 
-    def fast(self, N: int) -> Bound:
-        """Certified ``log2 Pi_thr(G)(N)`` for the search (closed forms only; same as :meth:`bound`)."""
-        return self.growth_bound(N)
+    def fast(self, N: int) -> "_FastBound":
+        """Certified ``log2 Pi_thr(G)(N)`` for the search: the value and method of
+        :meth:`bound` in a light object (no validation, ingredients ``{"N": N}``)."""
+        total = self._log2_parts
+        for run in self.plan.runs:
+            total += run.log2_count(N)[0]
+        if N < 2**1000 and N < total:
+            return _FastBound("trivial", float(N), TRIVIAL_SOURCE, N)
+        return _FastBound(GROWTH_METHOD, total, THEOREM_R_SOURCE, N)
 
     def bound(self, N: int) -> Bound:
         """Certified ``log2 Pi_thr(G)(N)`` recorded in a certificate."""
@@ -491,6 +516,21 @@ class RecurrentGrowthModel:
 
     def size_mp(self):
         raise ValueError("a recurrent class is not finite (full-precision biases and scales)")
+
+
+class _FastBound:
+    """A light :class:`Bound` look-alike for the scale search (as in capacity.growth)."""
+
+    __slots__ = ("quantity", "method", "value", "tag", "source", "ingredients")
+
+    def __init__(self, method, value, source, N):
+        self.quantity, self.method, self.value, self.tag = "log2_growth", method, value, "P"
+        self.source, self.ingredients = source, {"N": N}
+
+    def to_dict(self) -> dict:
+        return {"quantity": self.quantity, "method": self.method, "value": self.value,
+                "tag": self.tag, "certified": True, "source": self.source,
+                "ingredients": dict(self.ingredients)}
 
 
 def _check_points(N) -> int:
