@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - t0
     by_theorem = {}
     for c in certs:
-        key = c.theorem + (f"(via L^{c.certified_norm:g})" if c.transferred else "")
+        key = c.theorem + (f"(via {c.certified_norm.label})" if c.transferred else "")
         by_theorem[key] = by_theorem.get(key, 0) + 1
     n_cand = sum(1 + len(c.alternatives) for c in certs)
     n_tr = sum(a.transferred for c in certs for a in [c, *c.alternatives])

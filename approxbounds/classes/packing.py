@@ -27,7 +27,9 @@ import numpy as np
 from approxbounds._validation import check_int
 from approxbounds.classes.constructions import MembershipCheck, _as_points
 from approxbounds.classes.measures import DensityBounded, Empirical
-from approxbounds.classes.varshamov_gilbert import (
+from approxbounds.classes.varshamov_gilbert import (  # noqa: I001
+    _gv_rate,
+    _gv_rate_times,
     binary_entropy,
     greedy_code,
     gv_log2_size_entropy,
@@ -478,7 +480,11 @@ class PackingScales:
         N = self._con.n_cells(m)
         if N > N_CELLS_MAX:   # beyond the double range: no packing is built at this m
             return math.inf
-        return _log2_code_size(N, self.p, self.delta)[0]
+        if math.isinf(self.p):
+            return float(N)
+        # the closed form of _log2_code_size without re-validating delta at every m
+        # (the Varshamov-Gilbert branch there never wins: N(1 - H(1/8)) > N/8)
+        return _gv_rate_times(float(N), _gv_rate(self.delta))
 
     def point(self, m: int) -> ScalePoint:
         ln_sep = self.ln_separation(m)

@@ -18,6 +18,7 @@ E. N. Gilbert, Bell Syst. Tech. J. 31 (1952); R. R. Varshamov, Dokl. Akad. Nauk 
 """
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -123,7 +124,17 @@ def gv_log2_size_entropy(N, delta: float) -> float:
     Nf = float(N)
     if not (Nf >= 1.0 and math.isfinite(Nf)):
         raise ValueError(f"N must be a finite number >= 1, got {N}")
-    v = Nf * (1.0 - binary_entropy(delta))
+    return _gv_rate_times(Nf, _gv_rate(delta))
+
+
+@functools.lru_cache(maxsize=64)
+def _gv_rate(delta: float) -> float:
+    """``1 - H(delta)`` (cached: the scale searches call it with a handful of deltas)."""
+    return 1.0 - binary_entropy(delta)
+
+
+def _gv_rate_times(Nf: float, rate: float) -> float:
+    v = Nf * rate
     return v - _MARGIN * (abs(v) + 1.0)
 
 
