@@ -89,6 +89,8 @@ def candidate_routes(F, G) -> tuple[list, list]:
             if plan.pieces >= 1:
                 out.append(("PL", {"pieces": plan.pieces}))
             if target == "monotone":
+                if plan.pieces >= 2:
+                    out.append(("RI", {"levels": plan.pieces - 1}))
                 if plan.ramps >= 1:
                     out.append(("RQ", {"levels": plan.ramps}))
                 else:

@@ -22,14 +22,20 @@ steps, monotone        1/2                                          :math:`\tfra
 Kuhn, Hölder           :math:`\Lambda h^\alpha (d/(d+1))^\alpha`     :math:`\Lambda h^\alpha M^{1/p}` (:func:`kt_moment`)
 Kuhn, monotone         1                                            :math:`(1-(1-h)^d)^{1/p}`
 range staircase        :math:`1/(2(K+1))` (threshold), 1 (ramps)     :math:`1/(2(K+1))` for every probability measure
+level interpolation    1                                            :math:`(K+1)^{-1}(p+1)^{-1/p}` (:math:`1/(K+1)` for every μ)
 =====================  ==========================================  ===================================================
+
+Formulas return ``(sup, leb)`` or ``(sup, leb, any)``; ``any`` bounds :math:`\|f-g\|_{L^p(\mu)}`
+for every probability measure μ (``sup`` when not given): it is what density and empirical
+measures combine with (docs §4).
 """
 from __future__ import annotations
 
 import math
 
 __all__ = ["round_up", "SAFETY", "holder_pl", "monotone_pl", "steps_centre", "steps_midrange",
-           "monotone_steps", "kt_moment", "kt_holder", "monotone_kt", "staircase", "mix_density"]
+           "monotone_steps", "kt_moment", "kt_holder", "monotone_kt", "staircase", "monotone_ri",
+           "mix_density"]
 
 #: relative margin added to every float bound (float rounding is ~1e-16 per operation)
 SAFETY = 1e-12
@@ -123,9 +129,21 @@ def monotone_kt(d, m, p, one):
     return one, None if p is None else crossed ** _lp_power(p, one)
 
 
-def staircase(K, one):
-    """Range staircase with ``K`` jumps: ``1/(2(K+1))`` (docs §3.2)."""
-    return one / (2 * (K + 1))
+def staircase(K, activation, p, one):
+    r"""``(sup, leb, any)`` of the range staircase with ``K`` jumps (docs §3.2): ``1/(2(K+1))``
+    in every :math:`L^p(\mu)` (``any``), and in sup norm for threshold nets; a ReLU net (ramps)
+    is only ``<= 1`` in sup norm."""
+    v = one / (2 * (K + 1))
+    sup = v if activation == "hard_threshold" else one
+    return sup, (None if p is None else v), v
+
+
+def monotone_ri(K, p, one):
+    r"""``(sup, leb, any)`` of the interpolation at the crossings of ``K`` levels (docs §3.4):
+    ``Delta = 1/(K+1)`` in every :math:`L^p(\mu)`, ``Delta (p+1)^{-1/p}`` in :math:`L^p(\lambda)`,
+    1 in sup norm."""
+    delta = one / (K + 1)
+    return one, (None if p is None else delta * (p + 1) ** (-_lp_power(p, one))), delta
 
 
 def mix_density(sup, leb, kappa, p, one):

@@ -42,7 +42,9 @@ _FORMULAS = {
     "kt_holder": ("Kuhn interpolation on the grid 1/{3}: sup Lambda h^alpha (d/(d+1))^alpha, L^p "
                   "Lambda h^alpha E[X^(alpha p)]^(1/p) with alpha = {0}, Lambda = {1}, d = {2} (§2.4)"),
     "monotone_kt": "Kuhn interpolation of a monotone f on the grid 1/{1}, d = {0}: L^p (1 - (1-h)^d)^(1/p) (§3.3)",
-    "staircase": "range staircase with K + 1 levels ({0} units): 1/(2(K+1)) (§3.2)",
+    "staircase": "range staircase with K + 1 levels, K = {0} ({1} units): 1/(2(K+1)) (§3.2)",
+    "monotone_ri": ("interpolation at the crossings of K = {0} levels: L^p(lebesgue) (K+1)^(-1) "
+                    "(p+1)^(-1/p), every probability measure 1/(K+1) (§3.4)"),
 }
 
 
@@ -150,7 +152,7 @@ class UpperCertificate:
             return f"{r['variant']} constant"
         if key == "PL":
             return f"{r['pieces']} pieces"
-        if key == "RQ":
+        if key in ("RQ", "RI"):
             return f"{r['levels']} levels"
         if key == "ST":
             return f"{r['cells']} cells per axis, {r['variant']} values"
@@ -187,9 +189,11 @@ class UpperCertificate:
                          f"the L^p(mu) error is <= (kappa A^p + (1 - kappa) S^p)^(1/p) = {_g(i['value'], 10)}.")
         elif rule == "empirical":
             lines.append(f"3. {measure_label(self.measure)} is a probability measure: the L^p error is "
-                         f"at most the sup error, {_g(i['value'], 10)}.")
-        elif rule == "every probability measure":
-            lines.append(f"3. The bound holds in L^p of every probability measure: {_g(i['value'], 10)}.")
+                         f"at most the bound for every probability measure, {_g(i['value'], 10)}.")
+        if rule != "sup" and i["any_measure_bound"] < i["sup_bound"]:
+            lines.append(f"   In L^p of every probability measure the error is <= "
+                         f"{_g(i['any_measure_bound'], 10)} (not in sup norm: a continuous network "
+                         f"cannot jump).")
         lines.append(f"Hence sup_f inf_g ||f - g|| <= {_g(self.value, 10)} "
                      f"(statements: {'; '.join(f'[{t}] {s}' for s, t in self.tags.items())}).")
         return "\n".join(lines)

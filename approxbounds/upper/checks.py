@@ -128,6 +128,10 @@ def hard_members(cert, k: int = 2, rng=None) -> list:
                 n = route["pieces"]
                 out.append(("jumps right after the knots",
                             lambda x, n=n: np.minimum(np.ceil(_as(x, 1)[:, 0] * n) / n, 1.0)))
+            if key == "RI":
+                n = route["levels"] + 1
+                out.append(("staircase of the levels",
+                            lambda x, n=n: np.minimum(np.floor(_as(x, 1)[:, 0] * n) / n, 1.0)))
         for j in range(k):
             out.append((f"random monotone #{j}", random_monotone(d, rng)))
         p = "sup" if norm.is_sup else norm.p

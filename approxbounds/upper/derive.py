@@ -14,14 +14,15 @@ key    route                                        construction
 U0     ``{"variant": "midrange" | "centre"}``       constant network (every class with free biases)
 PL     ``{"pieces": n}``                            piecewise-linear interpolation, d = 1, ReLU
 RQ     ``{"levels": K}``                            range staircase, monotone, d = 1 (threshold: steps; ReLU: ramps)
+RI     ``{"levels": K}``                            interpolation at the crossings of K levels, monotone, d = 1, ReLU
 ST     ``{"cells": m, "variant": ...}``             steps on the grid of side 1/m, threshold
 KT     ``{"cells": m, "offset": o}``                Kuhn-triangulation interpolation, d >= 2, ReLU
 =====  ===========================================  ==============================================
 
-How the :math:`L^p(\mu)` bound follows from the construction's sup bound ``S`` and Lebesgue
-bound ``A`` (docs/upper_bounds.md §4): sup norm ``S``; Lebesgue ``A``; density
-:math:`\ge\kappa`: :math:`(\kappa A^p + (1-\kappa) S^p)^{1/p}`; empirical measure ``S``; the
-range staircase (``RQ``) gives ``A`` for every probability measure.
+How the :math:`L^p(\mu)` bound follows from the construction's sup bound ``S``, Lebesgue
+bound ``A`` and every-measure bound ``M`` (``M = S`` unless the construction gives a better one;
+docs/upper_bounds.md §4): sup norm ``S``; Lebesgue ``min(A, M)``; density :math:`\ge\kappa`:
+:math:`(\kappa A^p + (1-\kappa) M^p)^{1/p}`; empirical measure ``M``.
 """
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ __all__ = ["UpperDerivation", "derive_upper", "ROUTE_KEYS", "VARIANTS", "RESTATE
 #: ingredient under which every proof restates its claim (all fields but the value)
 RESTATED = "restated_claim"
 #: route keys per construction
-ROUTE_KEYS = {"U0": ("variant",), "PL": ("pieces",), "RQ": ("levels",), "ST": ("cells", "variant"),
-              "KT": ("cells", "offset")}
+ROUTE_KEYS = {"U0": ("variant",), "PL": ("pieces",), "RQ": ("levels",), "RI": ("levels",),
+              "ST": ("cells", "variant"), "KT": ("cells", "offset")}
 UPPER_KEYS = tuple(ROUTE_KEYS)
 VARIANTS = ("centre", "midrange")
 
@@ -67,6 +68,8 @@ STATEMENTS = {
                          "of constant 1 (d = 1) or d (l_inf, d >= 2), and in H^2 for alpha > 2 (d = 1)"),
     "pl_monotone": "docs/upper_bounds.md §3.1: interpolation error of monotone functions on [0,1]",
     "staircase": "docs/upper_bounds.md §3.2: range staircase of a monotone function, every measure",
+    "range_interp": ("docs/upper_bounds.md §3.4: interpolation of a monotone function at the "
+                     "crossings of K levels (Lebesgue and every probability measure)"),
     "grid_monotone": "docs/upper_bounds.md §3.3: grid steps / Kuhn interpolation of monotone functions",
     "measures": ("docs/upper_bounds.md §4: L^p(mu) from the sup and Lebesgue bounds (density >= "
                  "kappa: mu = kappa lambda + (1 - kappa) nu; any probability measure: sup)"),
@@ -94,6 +97,9 @@ class UpperDerivation:
         ``statement -> "P"``.
     recompute : BoundMP
         High-precision re-evaluation of the bounds (never serialised).
+
+    Ingredients ``sup_bound``, ``lebesgue_bound`` and ``any_measure_bound`` are the bounds
+    ``S``, ``A`` and ``M`` of the module docstring.
     """
 
     value: float
@@ -129,52 +135,47 @@ def holder_constants(F) -> dict:
 class BoundMP:
     """``dps -> (sup, leb, value)`` of a route at high precision (picklable).
 
-    ``formula`` names a function of :mod:`approxbounds.upper.bounds`, ``args`` its arguments
-    before ``p`` and ``one``; ``rule`` how the norm's value follows (module docstring).
+    ``formula`` names a function of :mod:`approxbounds.upper.bounds` returning ``(sup, leb)``
+    or ``(sup, leb, any)``, ``args`` its arguments before ``p`` and ``one``; ``rule`` how the
+    norm's value follows (module docstring).
     """
 
-    def __init__(self, formula: str, args: tuple, norm: Norm, rule: str, kappa=None, K=None):
-        self.formula, self.args, self.norm, self.rule = formula, tuple(args), norm, rule
-        self.kappa, self.K = kappa, K
+    def __init__(self, formula: str, args: tuple, norm: Norm, rule: str, kappa=None):
+        self.formula, self.args, self.norm, self.rule, self.kappa = formula, tuple(args), norm, rule, kappa
 
-    def _mp_args(self):
-        out = []
-        for a in self.args:
-            out.append(mpmath.mpf(a) if isinstance(a, float) else a)
-        return out
+    def _eval(self, args, p, one):
+        out = getattr(B, self.formula)(*args, p, one)
+        sup, leb = out[0], out[1]
+        anym = out[2] if len(out) > 2 else sup
+        return sup, leb, anym, _combine(sup, leb, anym, self.rule, self.kappa, p, one)
 
     def __call__(self, dps: int):
+        """``(sup, leb, any, value)`` at ``dps`` digits (``leb`` is ``None`` for the sup norm)."""
         with mpmath.workdps(dps):
             one = mpmath.mpf(1)
             p = None if self.norm.is_sup else mpmath.mpf(self.norm.p)
-            if self.formula == "staircase":
-                v = B.staircase(self.K, one)
-                sup = v if self.args[0] == "hard_threshold" else one
-                return +sup, (None if p is None else +v), +(sup if p is None else v)
-            sup, leb = getattr(B, self.formula)(*self._mp_args(), p, one)
-            return +sup, (None if leb is None else +leb), +_combine(sup, leb, self.rule, self.kappa, p, one)
+            args = [mpmath.mpf(a) if isinstance(a, float) else a for a in self.args]
+            sup, leb, anym, value = self._eval(args, p, one)
+            return +sup, (None if leb is None else +leb), +anym, +value
 
     def floats(self):
-        """``(sup, leb, value)`` in floats, each rounded up."""
+        """``(sup, leb, any, value)`` in floats, each rounded up."""
         p = None if self.norm.is_sup else self.norm.p
-        if self.formula == "staircase":
-            v = B.staircase(self.K, 1.0)
-            sup = v if self.args[0] == "hard_threshold" else 1.0
-            value = sup if p is None else v
-            return B.round_up(sup), (None if p is None else B.round_up(v)), B.round_up(value)
-        sup, leb = getattr(B, self.formula)(*self.args, p, 1.0)
-        value = _combine(sup, leb, self.rule, self.kappa, p, 1.0)
-        return B.round_up(sup), (None if leb is None else B.round_up(leb)), B.round_up(value)
+        sup, leb, anym, value = self._eval(self.args, p, 1.0)
+        return (B.round_up(sup), None if leb is None else B.round_up(leb), B.round_up(anym),
+                B.round_up(value))
 
 
-def _combine(sup, leb, rule, kappa, p, one):
-    if rule in ("sup", "empirical"):
+def _combine(sup, leb, anym, rule, kappa, p, one):
+    if rule == "sup":
         return sup
+    if rule == "empirical":
+        return anym
     if rule == "lebesgue":
-        return leb
+        return leb if leb < anym else anym
     if rule == "density":
         k = kappa if not isinstance(one, mpmath.mpf) else mpmath.mpf(kappa)
-        return B.mix_density(sup, leb, k, p, one)
+        return B.mix_density(anym, leb, k, p, one)
     raise ValueError(f"unknown measure rule {rule!r}")
 
 
@@ -295,7 +296,22 @@ def _RQ(F, G, target, route):
     if K > avail:
         _fail("realisation", f"{K} levels need {K} {'jumps' if act == 'hard_threshold' else 'ramps'}; "
                              f"G offers {avail}")
-    return real, ("staircase", (act,)), tags, {"K": K}
+    return real, ("staircase", (K, act)), tags, {}
+
+
+def _RI(F, G, target, route):
+    K = _route_int(route, "levels", 1)
+    if target != "monotone":
+        _fail("function class", "interpolation at level crossings (RI) is a construction for monotone classes")
+    _need_d(F, True, "Construction RI")
+    _need_network(G)
+    _need_activation(G, "relu", "Construction RI")
+    plan = relu_line_plan(hidden_widths(G))
+    if K + 1 > plan.pieces:
+        _fail("realisation", f"{K} levels need {K + 1} line units; G offers {plan.pieces}")
+    real = {"hidden_widths": list(hidden_widths(G)), "free_units": list(plan.free),
+            "line_units": plan.pieces, "units_used": K + 1}
+    return real, ("monotone_ri", (K,)), ["line_relu", "range_interp"], {}
 
 
 def _ST(F, G, target, route):
@@ -341,7 +357,7 @@ def _KT(F, G, target, route):
     return real, ("kt_holder", (hc["alpha_eff"], hc["lip"], F.d, m)), tags, {"smoothness": hc}
 
 
-_CONSTRUCTIONS = {"U0": _U0, "PL": _PL, "RQ": _RQ, "ST": _ST, "KT": _KT}
+_CONSTRUCTIONS = {"U0": _U0, "PL": _PL, "RQ": _RQ, "RI": _RI, "ST": _ST, "KT": _KT}
 
 
 def derive_upper(theorem: str, F, G, norm, mu, route: dict) -> UpperDerivation:
@@ -367,15 +383,10 @@ def derive_upper(theorem: str, F, G, norm, mu, route: dict) -> UpperDerivation:
     target = target_of(F)
     rule, kappa = _measure_rule(norm, mu)
     real, (formula, args), tag_keys, extra = _CONSTRUCTIONS[theorem](F, G, target, route)
-    if formula == "staircase":
-        rule_used = "every probability measure" if not norm.is_sup else "sup"
-        rec = BoundMP("staircase", args, norm, "sup" if norm.is_sup else "lebesgue", K=extra["K"])
-    else:
-        rule_used = rule
-        rec = BoundMP(formula, args, norm, rule, kappa)
-    if rule_used != "sup":
+    rec = BoundMP(formula, args, norm, rule, kappa)
+    if rule != "sup":
         tag_keys = tag_keys + ["measures"]
-    sup, leb, value = rec.floats()
+    sup, leb, anym, value = rec.floats()
     ingredients = {
         "construction": {"key": theorem, **route},
         "realisation": real,
@@ -383,13 +394,14 @@ def derive_upper(theorem: str, F, G, norm, mu, route: dict) -> UpperDerivation:
         "formula_args": list(args),
         "sup_bound": sup,
         "lebesgue_bound": leb,
-        "measure_rule": rule_used,
+        "any_measure_bound": anym,
+        "measure_rule": rule,
         "value": value,
         RESTATED: {"statement": "upper", "function_class": F.to_dict(), "network_class": G.to_dict(),
                    "norm": norm.to_json(), "measure": None if norm.is_sup else mu.to_dict(),
                    "theorem": theorem},
     }
-    if kappa is not None and formula != "staircase":
+    if kappa is not None:
         ingredients["kappa"] = kappa
     for k, v in extra.items():
         ingredients[k] = v

@@ -30,7 +30,7 @@ from .realise import (BUILD_MAX_PARAMS, RealisationError, hidden_widths, kt_dept
 
 __all__ = ["ExplicitNetwork", "line_network", "step_network", "kuhn_network",
            "grid_step_network", "constant_network", "build_network", "interpolation_terms",
-           "level_crossings", "cell_values", "DEFAULT_RAMP"]
+           "cpl_terms", "level_interpolation_knots", "level_crossings", "cell_values", "DEFAULT_RAMP"]
 
 #: default ramp width of the ReLU range staircase (times 1/K)
 DEFAULT_RAMP = 1e-7
@@ -215,6 +215,53 @@ def interpolation_terms(values):
     s = np.diff(y) * n
     terms = [(float(s[i] - s[i - 1]), 1.0, -i / n) for i in range(1, n)]
     return float(y[0]), float(s[0]), terms
+
+
+def cpl_terms(xs, zs):
+    """``(c0, s0, terms)`` of the continuous piecewise-linear function through the points
+    ``(xs[i], zs[i])`` (``xs`` strictly increasing, ``xs[0] <= 0``, ``xs[-1] >= 1``) on [0,1]:
+    ``c0 + s0 x + sum (slope change) relu(x - knot)`` over the knots inside (0, 1)."""
+    xs = np.asarray(xs, dtype=float)
+    zs = np.asarray(zs, dtype=float)
+    if xs.ndim != 1 or xs.size < 2 or np.any(np.diff(xs) <= 0) or xs[0] > 0 or xs[-1] < 1:
+        raise ValueError("xs must increase strictly from <= 0 to >= 1")
+    slopes = np.diff(zs) / np.diff(xs)
+    i0 = int(np.searchsorted(xs, 0.0, side="right")) - 1
+    i0 = min(i0, slopes.size - 1)
+    c0 = float(np.interp(0.0, xs, zs))
+    terms = [(float(slopes[i] - slopes[i - 1]), 1.0, -float(xs[i]))
+             for i in range(1, xs.size - 1) if 0.0 < xs[i] < 1.0]
+    return c0, float(slopes[i0]), terms
+
+
+def level_interpolation_knots(f, K: int, eta: float | None = None, tol: float = 1e-12):
+    r"""Knots ``(xs, zs)`` of Construction RI (docs §3.4): the points ``(t_j, j/(K+1))``,
+    ``t_j = inf{x: f(x) >= j/(K+1)}`` (``t_0 = 0``, ``t_{K+1} = 1``, an empty up-set gives 1),
+    with the points of a block of equal ``t`` spread by ``eta`` around the level nearest to
+    ``f(t)`` (so that the network takes that level at ``t``)."""
+    levels = [j / (K + 1) for j in range(K + 2)]
+    cross = level_crossings(f, levels[1:-1])
+    t = [0.0] + [1.0 if c is None else c[0] for c in cross] + [1.0]
+    blocks, start = [], 0
+    for i in range(1, K + 2):
+        if t[i] - t[start] > tol:
+            blocks.append((start, i - 1))
+            start = i
+    blocks.append((start, K + 1))
+    gaps = [t[b2[0]] - t[b1[1]] for b1, b2 in zip(blocks, blocks[1:])]
+    if eta is None:
+        eta = min([1e-9] + [g / (4 * (K + 2)) for g in gaps])
+    xs, zs = [], []
+    for a, b in blocks:
+        tau = t[a]
+        ft = float(np.asarray(f(np.array([tau]))).ravel()[0])
+        c = min(range(a, b + 1), key=lambda i: abs(levels[i] - ft))
+        for i in range(a, b + 1):
+            xs.append(tau + (i - c) * eta)
+            zs.append(levels[i])
+    if xs[0] > 0.0:           # t_0 = 0 always starts the first block; keep the ends outside (0, 1)
+        xs[0] = 0.0
+    return np.asarray(xs), np.asarray(zs)
 
 
 # ----------------------------------------------------------------------------- d = 1, threshold
@@ -503,8 +550,9 @@ def build_network(theorem: str, route: dict, F, G, f, *, ramp: float | None = No
     f : callable
         ``x -> f(x)`` vectorised (``x`` of shape ``(n,)`` for ``d = 1``, ``(n, d)`` else).
     ramp : float, optional
-        Ramp width of the ReLU range staircase (default ``DEFAULT_RAMP / K``); the bound holds
-        in the limit ``ramp -> 0`` (docs §3.2).
+        Ramp width of the ReLU range staircase (default ``DEFAULT_RAMP / K``), or the spread
+        of coinciding level crossings of Construction RI; the bounds hold in the limit
+        ``ramp -> 0`` (docs §3.2, §3.4).
     samples : int
         Points per axis of the closed cell on which the midrange of a Hölder ``f`` is taken
         (the construction uses the exact midrange; a numeric check that measures the error on
@@ -551,6 +599,11 @@ def build_network(theorem: str, route: dict, F, G, f, *, ramp: float | None = No
             a = t - eta if closed else t
             terms += [(step, 1.0 / eta, -a / eta), (-step, 1.0 / eta, -(a + eta) / eta)]
         return line_network(G, c0, 0.0, terms)
+    if theorem == "RI":
+        K = int(route["levels"])
+        xs, zs = level_interpolation_knots(lambda x: _eval(f, np.asarray(x)[:, None], 1), K, ramp)
+        c0, s0, terms = cpl_terms(xs, zs)
+        return line_network(G, c0, s0, terms)
     if theorem == "ST":
         m = int(route["cells"])
         return grid_step_network(G, m, cell_values(f, d, m, route["variant"], target, samples))

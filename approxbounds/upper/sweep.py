@@ -22,7 +22,11 @@ import numpy as np
 from approxbounds.norms import Norm
 
 __all__ = ["BandRow", "band_row", "band_rows", "soundness_sweep", "gap_summary", "BandCurve",
-           "band_curve", "SWEEP_WIDTHS", "SWEEP_NORMS", "sweep_cases"]
+           "band_curve", "band_table", "SWEEP_WIDTHS", "SWEEP_NORMS", "sweep_cases", "BAND_HEADERS"]
+
+#: column headers of :func:`band_table`
+BAND_HEADERS = ("F", "G", "activation", "W", "norm", "lower (certified)", "lower by",
+                "upper (certified)", "upper by", "gap u/l")
 
 #: widths k of the 1,k,1 nets of the sweep (log-spaced from 1 to 1000)
 SWEEP_WIDTHS = (1, 3, 10, 32, 100, 316, 1000)
@@ -115,6 +119,18 @@ def soundness_sweep(widths=SWEEP_WIDTHS, norms=SWEEP_NORMS, d2: bool = True) -> 
     """Bands over :func:`sweep_cases`; raises :class:`~approxbounds.upper.api.SoundnessError`
     if any certified lower bound exceeds the certified upper bound."""
     return band_rows(sweep_cases(widths, norms, d2))
+
+
+def band_table(rows) -> list[tuple]:
+    """Rows of strings under :data:`BAND_HEADERS` (values to 4 significant digits, ``-`` for a
+    missing side), ready for a Markdown or text table."""
+    def num(x):
+        return "-" if x is None else f"{x:.4g}"
+
+    return [(r.function_class, r.network_class, r.activation, str(r.W), r.norm, num(r.lower),
+             r.lower_theorem or "-", num(r.upper),
+             "-" if r.upper_construction is None else f"Construction {r.upper_construction}",
+             num(r.gap)) for r in rows]
 
 
 def gap_summary(rows) -> dict:

@@ -10,7 +10,7 @@ r"""Verification of an upper-bound certificate file: the claim is what is verifi
    bound may be weakened by raising it, nothing else);
 3. re-checks the chain at ``dps`` digits (:func:`check_upper_chain`): every tag is [V]/[P];
    the realisation (the widths the construction needs do not exceed G's, re-counted from the
-   route); the sup and Lebesgue bounds recomputed with mpmath agree with the stored ones
+   route); the sup, Lebesgue and every-measure bounds recomputed with mpmath agree with the stored ones
    and do not exceed them; the claimed value is at least the recomputed bound.
 """
 from __future__ import annotations
@@ -56,6 +56,10 @@ def _check_realisation(der: UpperDerivation, G):
         avail = relu_line_plan(hidden).pieces
         if c["pieces"] > avail:
             _fail("realisation", f"{c['pieces']} pieces exceed the {avail} line units of G")
+    elif key == "RI":
+        avail = relu_line_plan(hidden).pieces - 1
+        if c["levels"] > avail:
+            _fail("realisation", f"{c['levels']} levels need {c['levels'] + 1} line units; G offers {avail + 1}")
     elif key == "RQ":
         if G.activation.name == "hard_threshold":
             avail = threshold_line_jumps(hidden)
@@ -103,10 +107,11 @@ def check_upper_chain(der: UpperDerivation, value: float, G, dps: int = 50) -> b
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         _fail("value", f"value must be finite and positive, got {value!r}")
     _check_realisation(der, G)
-    sup, leb, bound = der.recompute(dps)
+    sup, leb, anym, bound = der.recompute(dps)
     with mpmath.workdps(dps):
         _agree(der.ingredients["sup_bound"], sup, "sup bound")
         _agree(der.ingredients["lebesgue_bound"], leb, "Lebesgue L^p bound")
+        _agree(der.ingredients["any_measure_bound"], anym, "every-measure bound")
         _agree(der.ingredients["value"], bound, "bound")
         if not mpmath.mpf(value) >= bound:
             _fail("value", f"claimed value {value!r} is below the recomputed bound {mpmath.nstr(bound, 20)}")

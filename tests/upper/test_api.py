@@ -22,7 +22,8 @@ def test_best_construction_is_chosen():
     assert thr.theorem == "ST" and thr.route["variant"] == "midrange"          # h^a/2 < (h/2)^a
     mono = upper_bound(Monotone(1), "1,100,1", 1)
     assert mono.theorem == "PL" and mono.value == pytest.approx(1 / 200)      # 1/(2n) beats 1/(2(K+1))
-    assert upper_bound(Monotone(1), "1,100,1", 2).theorem == "RQ"
+    assert upper_bound(Monotone(1), "1,100,1", 2).theorem == "RI"
+    assert upper_bound(Monotone(1), "1,100,1", 2).value == pytest.approx(1 / (100 * 3 ** 0.5))
 
 
 def test_no_construction_is_invented():

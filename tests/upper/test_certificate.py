@@ -24,9 +24,9 @@ def test_round_trip_and_alternatives():
 
 def test_text():
     cert = upper_bound(Monotone(1), "1,16,1", 2)
-    assert "<=" in cert.summary() and "Construction RQ" in cert.summary()
+    assert "<=" in cert.summary() and "Construction RI" in cert.summary()
     text = cert.explain()
-    assert "every probability measure" in text and "[P]" in text and "ramps available: 8" in text
+    assert "every probability measure" in text and "[P]" in text and "line units available: 16" in text
 
 
 def test_pickle():

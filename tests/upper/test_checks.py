@@ -28,7 +28,9 @@ CASES = [
     (Holder(1, 0.5), _thr("1,16,1"), "sup", "ST", None),                  # midrange variant
     (Holder(1, 1.0), Architecture.parse("1,6,1", bits=2), 2, "U0", "cusps at the cell centres"),
     (Monotone(1), "1,16,1", 1, "PL", "jump right after 0"),
-    (Monotone(1), "1,16,1", 2, "RQ", "jump right after 0"),
+    (Monotone(1), "1,16,1", 2, "RI", "jump right after 0"),
+    (Monotone(1), "1,6,6,1", 4, "RI", "staircase of the levels"),
+    (Monotone(1), "1,2,1", 2, "RQ", "jump right after 0"),
     (Monotone(1), _thr("1,12,1"), "sup", "RQ", "identity"),
     (Monotone(1), "1,12,1", "sup", "U0", "jump right after 0"),
     (Holder(2, 1.0), "2,40,60,30,1", "sup", "KT", None),

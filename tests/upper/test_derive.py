@@ -26,7 +26,7 @@ def test_pl_value_and_restated_claim():
                                          "network_class": G.to_dict(), "norm": 2,
                                          "measure": Lebesgue(1).to_dict(), "theorem": "PL"}
     assert set(der.tags.values()) == {"P"}
-    sup, leb, val = der.recompute(40)
+    sup, leb, anym, val = der.recompute(40)
     assert float(val) <= der.value
 
 
@@ -69,7 +69,7 @@ def test_staircase_every_measure():
     pts = Empirical([[0.1], [0.5], [0.9]])
     for mu in (Lebesgue(1), DensityBounded(1, 0.3), pts):
         der = derive_upper("RQ", F, G, P2, mu, {"levels": 5})
-        assert der.value == pytest.approx(1 / 12) and der.ingredients["measure_rule"] == "every probability measure"
+        assert der.value == pytest.approx(1 / 12) and der.ingredients["any_measure_bound"] == pytest.approx(1 / 12)
     assert derive_upper("RQ", F, G, SUP, None, {"levels": 5}).value == pytest.approx(1.0)
     thr = derive_upper("RQ", F, _thr("1,10,1"), SUP, None, {"levels": 10})
     assert thr.value == pytest.approx(1 / 22)
@@ -103,3 +103,18 @@ def test_kt_and_st_d2():
     assert st.value == pytest.approx(0.1)
     with pytest.raises(CertificateError, match="width"):
         derive_upper("ST", F, _thr("2,12,30,1"), SUP, None, {"cells": 6, "variant": "centre"})
+
+
+def test_level_interpolation_every_measure():
+    F, G = Monotone(1), Architecture.parse("1,10,1")
+    route = {"levels": 9}
+    leb = derive_upper("RI", F, G, P2, Lebesgue(1), route)
+    assert leb.value == pytest.approx(0.1 / math.sqrt(3))
+    assert derive_upper("RI", F, G, P2, Empirical([[0.3]]), route).value == pytest.approx(0.1)
+    mix = derive_upper("RI", F, G, P2, DensityBounded(1, 0.5), route).value
+    assert mix == pytest.approx(math.sqrt(0.5 * 0.01 / 3 + 0.5 * 0.01))
+    assert derive_upper("RI", F, G, SUP, None, route).value == pytest.approx(1.0)
+    with pytest.raises(CertificateError, match="line units"):
+        derive_upper("RI", F, G, P2, Lebesgue(1), {"levels": 10})
+    with pytest.raises(CertificateError, match="relu"):
+        derive_upper("RI", F, _thr("1,10,1"), P2, Lebesgue(1), route)

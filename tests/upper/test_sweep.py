@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from approxbounds.classes import Holder, Monotone
-from approxbounds.upper.sweep import (SWEEP_WIDTHS, band_curve, band_row, gap_summary,
-                                      soundness_sweep, sweep_cases)
+from approxbounds.upper.sweep import (BAND_HEADERS, SWEEP_WIDTHS, band_curve, band_row, band_table,
+                                      gap_summary, soundness_sweep, sweep_cases)
 
 ROWS = soundness_sweep()
 
@@ -31,7 +31,7 @@ def test_no_lower_bound_exceeds_an_upper_bound():
 def test_every_one_dimensional_case_has_an_upper_bound():
     for r in ROWS:
         if r.network_class.startswith("1,"):
-            assert r.upper is not None and r.upper_construction in ("PL", "RQ", "ST", "U0"), r
+            assert r.upper is not None and r.upper_construction in ("PL", "RQ", "RI", "ST", "U0"), r
 
 
 def test_upper_side_closed_forms_in_the_sweep():
@@ -66,3 +66,9 @@ def test_band_curve():
     assert np.all(m.gap >= 1)
     with pytest.raises(ValueError):
         band_curve(Holder(1, 1.0), 2, widths=())
+
+
+def test_band_table():
+    table = band_table(ROWS[:5])
+    assert len(table) == 5 and all(len(r) == len(BAND_HEADERS) for r in table)
+    assert table[0][0] == ROWS[0].function_class and table[0][-1] == f"{ROWS[0].gap:.4g}"

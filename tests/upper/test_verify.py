@@ -21,7 +21,8 @@ def _certs():
         "PL": upper_bound(Holder(1, 1.0), "1,16,1", 2),
         "PL_deep_sup": upper_bound(Holder(1, 0.5), "1,8,8,1", "sup"),
         "PL_alpha2": upper_bound(Holder(1, 2.0), "1,10,1", 4),
-        "RQ_relu": upper_bound(Monotone(1), "1,16,1", 4),
+        "RQ_relu": upper_bound(Monotone(1), "1,2,1", 4),
+        "RI": upper_bound(Monotone(1), "1,16,1", 4),
         "RQ_thr": upper_bound(Monotone(1), _thr("1,16,1"), "sup"),
         "ST_d1": upper_bound(Holder(1, 0.5), _thr("1,9,1"), "sup"),
         "ST_d2": upper_bound(Holder(2, 1.0), _thr("2,12,30,1"), 1),
@@ -31,6 +32,7 @@ def _certs():
     }
     assert out["KT"].theorem == "KT" and out["ST_d2"].theorem == "ST" and out["U0"].theorem == "U0"
     assert out["RQ_relu"].theorem == "RQ" and out["PL_density"].theorem == "PL"
+    assert out["RI"].theorem == "RI"
     return out
 
 
@@ -78,7 +80,7 @@ def _mutations(value):
     return []
 
 
-@pytest.mark.parametrize("name", ["PL", "RQ_relu", "ST_d2", "KT", "PL_density"])
+@pytest.mark.parametrize("name", ["PL", "RQ_relu", "RI", "ST_d2", "KT", "PL_density"])
 def test_every_claim_leaf_edit_is_rejected(name):
     doc = _doc(CERTS[name])
     n = 0
