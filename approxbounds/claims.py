@@ -81,6 +81,9 @@ THEOREMS = {
     "RQ": Theorem("RQ", "Construction RQ",
                   "range staircase of a monotone f (K+1 levels), realised by a threshold network "
                   "(exact steps) or a ReLU network (steep ramps)", "upper", "any"),
+    "RI": Theorem("RI", "Construction RI",
+                  "continuous piecewise-linear interpolation of a monotone f at the crossings of "
+                  "K levels, realised by a ReLU network", "upper", "any"),
     "ST": Theorem("ST", "Construction ST",
                   "step function on a uniform grid of [0,1]^d (cell-centre or midrange values), "
                   "realised by a threshold network", "upper", "any"),
