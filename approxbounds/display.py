@@ -18,8 +18,9 @@ rates`)
 ========================  ==============================  =================================
 
 :func:`rich` wraps any of them in an object with ``_repr_markdown_``, ``_repr_latex_`` and
-``_repr_html_`` (``display(rich(cert))`` in a notebook); the classes themselves delegate their
-``_repr_*_`` methods here. Values are printed to 4 significant digits in scientific notation,
+``_repr_html_`` (``display(rich(cert))`` in a notebook); the classes themselves can delegate
+their ``_repr_*_`` methods here (this module imports none of them: it reads public attributes
+only, so there is no import cycle). Values are printed to 4 significant digits in scientific notation,
 so a certified value of 1e-9 never shows as ``0.0``.
 """
 from __future__ import annotations
@@ -226,20 +227,17 @@ def _html_table(title_html: str, rows) -> str:
 
 
 def _kind(obj) -> str:
-    from approxbounds.capacity.bound import Bound
-    from approxbounds.lower.certificate import Certificate
-    from approxbounds.rates.exponents import Rate
-    from approxbounds.upper.api import Band
-    from approxbounds.upper.certificate import UpperCertificate
-
-    if isinstance(obj, (Certificate, UpperCertificate)):
-        return "certificate"
-    if isinstance(obj, Band):
-        return "band"
-    if isinstance(obj, Bound):
-        return "bound"
-    if isinstance(obj, Rate):
-        return "rate"
+    """Which display an object gets, by its public attributes (this module imports none of
+    the classes, so they can delegate their ``_repr_*_`` methods here without an import cycle)."""
+    claim = getattr(obj, "claim", None)
+    if getattr(claim, "statement", None) in ("lower", "upper") and hasattr(obj, "tags"):
+        return "certificate"                      # Certificate, UpperCertificate
+    if hasattr(obj, "lower") and hasattr(obj, "upper") and hasattr(obj, "gap"):
+        return "band"                             # Band
+    if all(hasattr(obj, a) for a in ("quantity", "method", "value", "tag", "source")):
+        return "bound"                            # capacity Bound
+    if all(hasattr(obj, a) for a in ("exponent", "provenance", "has_rate", "F_name")):
+        return "rate"                             # rates Rate
     raise TypeError(f"no rich display for {type(obj).__name__}; expected a Certificate, "
                     "UpperCertificate, Band, Bound or Rate")
 
