@@ -194,6 +194,9 @@ class UpperCertificate:
             lines.append(f"   In L^p of every probability measure the error is <= "
                          f"{_g(i['any_measure_bound'], 10)} (not in sup norm: a continuous network "
                          f"cannot jump).")
+        if self.theorem in ("RQ", "RI") and real.get("free_units") is not None and not self.norm.is_sup:
+            lines.append("   (ReLU ramps of width eta: the error tends to this bound as eta -> 0, so it "
+                         "bounds the infimum over the weights of G.)")
         lines.append(f"Hence sup_f inf_g ||f - g|| <= {_g(self.value, 10)} "
                      f"(statements: {'; '.join(f'[{t}] {s}' for s, t in self.tags.items())}).")
         return "\n".join(lines)
