@@ -15,7 +15,7 @@ import numpy as np
 from approxbounds.plots.rate_plots import W_XLABEL, plot_upper_bounds
 from approxbounds.plots.style import OKABE_ITO, class_title, legend_outside, new_axes, set_title_if_unset
 
-__all__ = ["BandPlotData", "band_plot_data", "plot_band", "BAND_YLABEL"]
+__all__ = ["BandPlotData", "band_plot_data", "plot_band", "band_figure", "DEFAULT_PANELS", "BAND_YLABEL"]
 
 #: y label of a band plot (certified lower and upper bounds, [R] curves dotted)
 BAND_YLABEL = r"$\mathrm{dist}(F, G)$: certified band"
@@ -92,6 +92,40 @@ def plot_band(data: BandPlotData, ax=None, *, legend: bool = True, rates: bool =
     if legend:
         legend_outside(ax)
     return ax
+
+
+#: panels of :func:`band_figure`: ``(F description, norm, activation, depth)``
+DEFAULT_PANELS = (
+    ({"name": "Holder", "d": 1, "alpha": 1.0}, 2, "relu", 1),
+    ({"name": "Holder", "d": 1, "alpha": 0.5}, "sup", "hard_threshold", 1),
+    ({"name": "Monotone", "d": 1}, 2, "relu", 1),
+    ({"name": "Holder", "d": 2, "alpha": 1.0}, 2, "relu", 3),
+)
+
+
+def band_figure(panels=DEFAULT_PANELS, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), rates: bool = True):
+    """A figure with one :func:`plot_band` panel per ``(F description, norm, activation, depth)``
+    (the band table's companion for reports; pyplot-free, so it works on any backend).
+
+    Returns the :class:`matplotlib.figure.Figure`.
+    """
+    from matplotlib.figure import Figure
+
+    from approxbounds.classes.registry import class_from_dict
+    from approxbounds.plots.style import paper_style
+
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must contain at least one (F, norm, activation, depth) entry")
+    with paper_style():
+        fig = Figure(figsize=(6.4, 3.6 * len(panels)))
+        axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
+        for ax, (desc, norm, activation, depth) in zip(axes, panels):
+            F = class_from_dict(desc, "panels[i][0]") if isinstance(desc, dict) else desc
+            data = band_plot_data(F, norm, widths=widths, depth=depth, activation=activation, rates=rates)
+            plot_band(data, ax=ax)
+        fig.tight_layout()
+    return fig
 
 
 def _gap_text(gaps) -> str:

@@ -41,3 +41,13 @@ def test_plot_band_own_axes_and_bad_input():
     plt.close(ax.figure)
     with pytest.raises(TypeError, match="BandPlotData"):
         plot_band({"W": [1]})
+
+
+def test_band_figure():
+    from approxbounds.plots.band import band_figure
+
+    fig = band_figure(panels=[({"name": "Holder", "d": 1, "alpha": 1.0}, 2, "relu", 1),
+                              (Monotone(1), "sup", "hard_threshold", 1)], widths=(2, 8))
+    assert len(fig.axes) == 2 and all(ax.collections for ax in fig.axes)
+    with pytest.raises(ValueError, match="panels"):
+        band_figure(panels=[])
