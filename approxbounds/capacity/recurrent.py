@@ -180,7 +180,7 @@ class RecurrentArchitecture:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def hadamrnn(cls, d_in, hidden, d_out, length, *, bits=4, readout="last",
-                 blocks=1) -> "RecurrentArchitecture":
+                 blocks=1) -> RecurrentArchitecture:
         """HadamRNN (``blocks=1``) or Block-HadamRNN (``blocks=q``): linear recurrence,
         ``bits``-bit ``U`` and ``V`` (``None``: full precision)."""
         blocks = check_int("blocks", blocks, minimum=1)
@@ -190,26 +190,26 @@ class RecurrentArchitecture:
 
     @classmethod
     def qornn(cls, d_in, hidden, d_out, length, *, w_bits=4, u_bits=None,
-              readout="last") -> "RecurrentArchitecture":
+              readout="last") -> RecurrentArchitecture:
         """QORNN: modReLU, ``w_bits``-bit ``W``, ``U`` quantized iff ``u_bits``, float ``V``."""
         return cls(d_in, hidden, d_out, length, readout, "modrelu", "quantized", None, w_bits,
                    u_bits, None)
 
     @classmethod
-    def ornn(cls, d_in, hidden, d_out, length, *, readout="last") -> "RecurrentArchitecture":
+    def ornn(cls, d_in, hidden, d_out, length, *, readout="last") -> RecurrentArchitecture:
         """Full-precision orthogonal RNN with modReLU."""
         return cls(d_in, hidden, d_out, length, readout, "modrelu", "orthogonal")
 
     @classmethod
     def rnn(cls, d_in, hidden, d_out, length, *, activation="relu", readout="last",
-            matrix="free", pieces=None, degree=None) -> "RecurrentArchitecture":
+            matrix="free", pieces=None, degree=None) -> RecurrentArchitecture:
         """Vanilla RNN :math:`h_t = \\sigma(W h_{t-1} + U x_t + b)`, :math:`y = V h_t + c`."""
         if pieces is not None or degree is not None:
             activation = Activation.from_name(activation, pieces, degree)
         return cls(d_in, hidden, d_out, length, readout, activation, matrix)
 
     @classmethod
-    def from_model(cls, model, T, readout=None) -> "RecurrentArchitecture":
+    def from_model(cls, model, T, readout=None) -> RecurrentArchitecture:
         """The class of a model of :mod:`approxbounds.models` run on sequences of length ``T``.
 
         ``readout`` defaults to the model's ``output`` (``"sequence"`` -> ``"every"``).
@@ -327,7 +327,7 @@ class RecurrentArchitecture:
                 "domain": list(self.domain)}
 
     @classmethod
-    def from_dict(cls, desc, field: str = "network_class") -> "RecurrentArchitecture":
+    def from_dict(cls, desc, field: str = "network_class") -> RecurrentArchitecture:
         """Inverse of :meth:`to_dict`; only the canonical description is accepted
         (``from_dict(d).to_dict() == d``), else a ``ValueError`` naming the field."""
         from approxbounds._json import first_difference

@@ -474,7 +474,7 @@ class RecurrentGrowthModel:
         ingr["candidates"] = {b.method: b.value for b in cands}
         return Bound(best.quantity, best.method, best.value, best.tag, best.source, ingr)
 
-    def fast(self, N: int) -> "_FastBound":
+    def fast(self, N: int) -> _FastBound:
         """Certified ``log2 Pi_thr(G)(N)`` for the search: the value and method of
         :meth:`bound` in a light object (no validation, ingredients ``{"N": N}``)."""
         total = self._log2_parts

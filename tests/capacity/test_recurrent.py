@@ -11,7 +11,7 @@ from approxbounds.capacity.networks import as_network_class, network_from_dict
 from approxbounds.capacity.recurrent import RecurrentArchitecture as R
 from approxbounds.capacity.recurrent import quantizer_levels
 from approxbounds.claims import network_label
-from approxbounds.models import HadamRNN, LSTM, ORNN, QORNN
+from approxbounds.models import LSTM, ORNN, QORNN, HadamRNN
 from approxbounds.models.storage import hadamrnn_storage
 from approxbounds.nn.hadamard import sylvester
 from approxbounds.nn.rnn import RNN
@@ -214,7 +214,7 @@ def test_hadamrnn_forward_is_a_member_of_its_class(bits):
     X = rng.standard_normal((5, 6, 3))
     y, cache = model.forward(p, X)
     q = model.quantizer
-    step = lambda w: np.max(np.abs(w)) / 2 ** (bits - 1)   # noqa: E731  (alpha / 2^{p-1})
+    step = lambda w: np.max(np.abs(w)) / 2 ** (bits - 1)   # the grid step alpha / 2^{p-1}
     Uq, Vq = q(p["U"]), q(p["V"])
     Ut, Vt = Uq / step(p["U"]), Vq / step(p["V"])
     assert np.allclose(Ut, np.round(Ut)) and np.allclose(Vt, np.round(Vt))
@@ -233,7 +233,7 @@ def test_hadamrnn_hidden_state_is_linear_in_bias_and_input_scale():
     model = HadamRNN(2, 8, 1, bits=3, output="last", dtype="float64")
     p = model.init(rng)
     X = rng.standard_normal((4, 40, 2))
-    H = lambda q: model.forward(q, X)[1].H[-1]              # noqa: E731
+    H = lambda q: model.forward(q, X)[1].H[-1]
     b1, b2 = rng.standard_normal(8), rng.standard_normal(8)
     lhs = H(dict(p, b=b1)) + H(dict(p, b=b2))
     rhs = H(dict(p, b=b1 + b2, U=2 * p["U"]))

@@ -15,7 +15,7 @@ from scipy.optimize import linprog
 from approxbounds.capacity import Activation
 from approxbounds.capacity.recurrent import RecurrentArchitecture as R
 from approxbounds.capacity.recurrent import quantizer_levels
-from approxbounds.capacity.recurrent_bounds import (CapacityPlan, Degree, StageRun, log2_phi_closed)
+from approxbounds.capacity.recurrent_bounds import CapacityPlan, Degree, StageRun, log2_phi_closed
 from approxbounds.capacity.sauer import sauer_sum_exact
 
 LOG2E = math.log2(math.e)

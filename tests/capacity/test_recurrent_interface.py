@@ -8,8 +8,8 @@ import pytest
 
 from approxbounds.capacity.growth import growth_model
 from approxbounds.capacity.recurrent import RecurrentArchitecture as R
-from approxbounds.classes.sequence import DelayedHolder
 from approxbounds.claims import CertificateError
+from approxbounds.classes.sequence import DelayedHolder
 from approxbounds.lower.api import lower_bound
 from approxbounds.lower.verify import check_chain, rederive, verify_certificate_dict
 

@@ -88,7 +88,7 @@ def test_recurrent_hadamrnn_issue_example(capsys):
     out12 = _json(capsys, argv[:-3] + ["--length", "1e12", "--json"])
     assert out12["best"] == out["best"]
     every = _json(capsys, argv[:-1] + ["--readout", "every", "--json"])
-    g_every = [b for b in every["bounds"] if b["quantity"] == "log2_growth"][0]
+    g_every = next(b for b in every["bounds"] if b["quantity"] == "log2_growth")
     assert abs(g_every["value"] - (growth[0]["value"] + math.log2(1000))) < 1e-9
 
 
