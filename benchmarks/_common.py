@@ -19,6 +19,8 @@ def pin_threads(n: int = 1) -> None:
     """Force ``n`` BLAS/OpenMP threads (must run before numpy/torch are imported)."""
     loaded = [m for m in ("numpy", "torch") if m in sys.modules]
     if loaded:
+        if all(os.environ.get(var) == str(n) for var in _THREAD_VARS):
+            return                      # already pinned (a benchmark importing another one)
         raise RuntimeError(f"pin_threads must run before importing {', '.join(loaded)}")
     for var in _THREAD_VARS:
         os.environ[var] = str(n)
@@ -71,6 +73,34 @@ def time_interleaved(fns: dict[str, Callable[[], object]], *, repeats: int = 7,
     if cpu:
         return wall_med, {k: statistics.median(v) for k, v in proc.items()}
     return wall_med
+
+
+def sgemm_rate(size: int = 1024, repeats: int = 5, torch=None) -> float:
+    """Single-thread float32 GEMM rate of numpy (or of ``torch.mm`` when ``torch`` is given),
+    GFLOP per CPU second (so other processes time-slicing the core do not lower it), best of
+    ``repeats`` runs of 4 products of two ``size`` x ``size`` matrices."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size)).astype(np.float32)
+    b = rng.standard_normal((size, size)).astype(np.float32)
+    c = np.empty_like(a)
+    if torch is None:
+        def mm():
+            np.matmul(a, b, out=c)
+    else:
+        ta, tb, tc = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
+
+        def mm():
+            torch.mm(ta, tb, out=tc)
+    mm()
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for _ in range(4):
+            mm()
+        best = min(best, (time.process_time() - t0) / 4)
+    return 2.0 * size ** 3 / best / 1e9
 
 
 def machine_summary() -> str:

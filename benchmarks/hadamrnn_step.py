@@ -1,10 +1,16 @@
-"""One HadamRNN training step (forward + backward + Adam) on the copy task, vs PyTorch.
+"""One HadamRNN training step (forward + backward + Adam) vs PyTorch, one thread.
 
-Workload (issue 5): total length T = 1020, hidden n = 128, batch 128, 10 one-hot inputs,
-9 classes, 4-bit U and V, float32, one BLAS thread, mean cross-entropy over all positions.
-Candidates, measured interleaved in the same run:
+Workloads (``--workload``):
 
-* ours        -- ``approxbounds.models.HadamRNN`` (``path``: kron by default) +
+* ``copy``   (default; issue 5/12) total length T = 1020, hidden n = 128, batch 128, 10 one-hot
+  inputs, 9 classes at every step, mean cross-entropy over all positions;
+* ``smnist`` (the paper's sequential MNIST size) T = 784 one-pixel inputs, n = 512, batch 64,
+  10 classes read out at the last step.
+
+Both: 4-bit U and V, float32, one BLAS thread. Candidates, measured interleaved in the same run:
+
+* ours        -- ``approxbounds.models.HadamRNN.loss_and_grad`` (states in a scratch buffer,
+  softmax cross-entropy fused into the chunked backward; ``path``: kron by default) +
   ``approxbounds.nn.optim.adam``;
 * torch_loop  -- the SAME model in PyTorch with a per-step Python loop, as the official
   HadamRNN code is written: ``torch.sign`` with a straight-through estimator, the 4-bit
@@ -13,15 +19,18 @@ Candidates, measured interleaved in the same run:
   read-out, autograd, ``torch.optim.Adam``.
 
 Before timing, ours and torch_loop are run on identical parameters and their losses and
-gradients compared (a cross-check of the BPTT and of the STE conventions).
+gradients compared (a cross-check of the BPTT, the fused loss and the STE conventions).
 
-Also measured: the machine's single-thread SGEMM rate (numpy float32, 1024^3) and the
-arithmetic rate of our step (FLOPs actually executed, and the "dense-equivalent" FLOPs of
-the textbook formulation with a dense W and a dense dW GEMM).
+Also measured in the same run: the single-thread SGEMM rate of numpy and of torch
+(float32, 1024^3, GFLOP per CPU second), and the arithmetic rate of our step: FLOPs actually
+executed (:func:`flop_counts`) and the "dense-equivalent" FLOPs of the textbook formulation
+(dense W, dense dW GEMM, one-hot input GEMMs). ``benchmarks/hadamrnn_profile.py`` splits
+our step into phases.
 
 Prints median wall-clock times, CPU times and ratios; the LAST two lines are
-``ratio_vs_torch_loop=<ours/torch_loop>`` and ``ratio_vs_torch_nn_rnn=<ours/torch_rnn>``.
-Run: ``python benchmarks/hadamrnn_step.py [--repeats 5] [--T 1020] [--path kron]``.
+``ratio_vs_torch_loop=<ours/torch_loop>`` and ``ratio_vs_torch_nn_rnn=<ours/torch_rnn>``
+(wall clock; the CPU-time ratios are printed just before them).
+Run: ``python benchmarks/hadamrnn_step.py [--workload copy|smnist] [--repeats 5]``.
 """
 from __future__ import annotations
 
@@ -30,49 +39,46 @@ import math
 import sys
 import time
 
-from _common import import_torch, machine_summary, pin_threads, time_interleaved
+from _common import import_torch, machine_summary, pin_threads, sgemm_rate, time_interleaved
 
 pin_threads(1)
 
 import numpy as np  # noqa: E402
 
-
-def sgemm_rate(size: int = 1024, repeats: int = 5) -> float:
-    """Single-thread float32 GEMM rate (GFLOP per CPU second, so other processes time-slicing
-    the core do not lower it), best of ``repeats``."""
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((size, size)).astype(np.float32)
-    b = rng.standard_normal((size, size)).astype(np.float32)
-    c = np.empty_like(a)
-    np.matmul(a, b, out=c)
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.process_time()
-        for _ in range(4):
-            np.matmul(a, b, out=c)
-        best = min(best, (time.process_time() - t0) / 4)
-    return 2.0 * size ** 3 / best / 1e9
+WORKLOADS = {
+    "copy": dict(T=1020, n=128, batch=128, d_in=10, d_out=9, output="sequence"),
+    "smnist": dict(T=784, n=512, batch=64, d_in=1, d_out=10, output="last"),
+}
 
 
-def flop_counts(T, B, n, d_in, d_out, a, b, path):
-    """(executed FLOPs, dense-equivalent FLOPs) of one forward+backward of our implementation."""
+def flop_counts(T, B, n, d_in, d_out, a, b, path, output, vocab=None):
+    """(executed FLOPs, dense-equivalent FLOPs) of one forward+backward of our implementation.
+
+    Executed: the two recurrences (per vector 2n(a+b) for kron, 2n^2 dense, n log2 n FWHT),
+    the read-out GEMMs (sequence output: logits, dY·Q(V) and dV, each 2TBn·d_out), the input
+    side (one-hot: the dTable scatter GEMM 2TB·vocab·n; float: the projection and dU, 2·2TBn·d_in),
+    and the sum G⊙H of the sign gradient (2TBn). Dense-equivalent: dense recurrences, a dense
+    dW = Σ G_tᵀ H_{t-1} GEMM, the same read-out and input GEMMs.
+    """
     per_vec = {"kron": 2 * n * (a + b), "dense": 2 * n * n, "fwht": n * int(math.log2(n))}[path]
-    rec = 2 * T * B * per_vec                  # forward and backward recurrences
-    readout = 3 * 2 * T * B * n * d_out         # y = relu(H) V^T, dY V, dV
-    inputs = 2 * T * B * d_in * n               # one-hot scatter GEMM for dU, db
-    du = 2 * T * B * n                          # sum G * H
+    rec = 2 * T * B * per_vec
+    readout = 3 * 2 * T * B * n * d_out if output == "sequence" else 3 * 2 * B * n * d_out
+    inputs = 2 * T * B * (vocab if vocab is not None else 2 * d_in) * n
+    du = 2 * T * B * n
     executed = rec + readout + inputs + du
-    dense_equiv = 3 * 2 * T * B * n * n + readout + 2 * 2 * T * B * d_in * n
+    dense_equiv = 3 * 2 * T * B * n * n + readout + inputs
     return executed, dense_equiv
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--T", type=int, default=1020, help="total sequence length")
-    ap.add_argument("--n", type=int, default=128)
-    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--workload", default="copy", choices=sorted(WORKLOADS))
+    ap.add_argument("--T", type=int, default=None, help="sequence length (default: the workload's)")
+    ap.add_argument("--n", type=int, default=None)
+    ap.add_argument("--batch", type=int, default=None)
     ap.add_argument("--bits", type=int, default=4)
     ap.add_argument("--path", default="auto", choices=["auto", "kron", "dense", "fwht"])
+    ap.add_argument("--chunk", type=int, default=None, help="HadamRNN chunk (default: the model's)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -83,22 +89,33 @@ def main(argv=None) -> int:
         return 1
 
     from approxbounds.models import HadamRNN
-    from approxbounds.nn.hadamard import kron_factors, sylvester
+    from approxbounds.nn.hadamard import kron_split, sylvester
     from approxbounds.nn.optim import adam, apply_updates
 
-    T, B, n, d_in, d_out, p = args.T, args.batch, args.n, 10, 9, args.bits
+    wl = dict(WORKLOADS[args.workload])
+    for key in ("T", "n", "batch"):
+        if getattr(args, key) is not None:
+            wl[key] = getattr(args, key)
+    T, B, n, d_in, d_out, p = wl["T"], wl["batch"], wl["n"], wl["d_in"], wl["d_out"], args.bits
+    seq = wl["output"] == "sequence"
     rng = np.random.default_rng(args.seed)
-    ids = rng.integers(0, d_in, (B, T))
-    tgt = rng.integers(0, d_out, (B, T))
+    if args.workload == "copy":
+        x = rng.integers(0, d_in, (B, T))
+        x_t = torch.nn.functional.one_hot(torch.tensor(x), d_in).to(torch.float32)
+    else:
+        x = rng.uniform(0, 1, (B, T, d_in)).astype(np.float32)
+        x_t = torch.from_numpy(x)
+    tgt = rng.integers(0, d_out, (B, T) if seq else (B,))
 
     # ---------------------------------------------------------------- ours
-    model = HadamRNN(d_in, n, d_out, bits=p, path=args.path)
+    kw = {} if args.chunk is None else {"chunk": args.chunk}
+    model = HadamRNN(d_in, n, d_out, bits=p, path=args.path, output=wl["output"], **kw)
     params = model.init(rng)
     opt = adam(1e-4)
     state = {"params": params, "opt": opt.init(params)}
 
     def ours_step():
-        value, grads = model.loss_and_grad(state["params"], ids, tgt, "cross_entropy")
+        value, grads = model.loss_and_grad(state["params"], x, tgt, "cross_entropy")
         upd, state["opt"] = opt.update(grads, state["opt"], state["params"])
         state["params"] = apply_updates(state["params"], upd)
         return value
@@ -107,7 +124,7 @@ def main(argv=None) -> int:
     class SignSTE(torch.autograd.Function):
         @staticmethod
         def forward(ctx, u):
-            return torch.where(u >= 0, torch.ones_like(u), -torch.ones_like(u))
+            return torch.sign(u)            # sgn 0 = 0, the official convention
 
         @staticmethod
         def backward(ctx, g):
@@ -124,7 +141,6 @@ def main(argv=None) -> int:
     S = torch.tensor(sylvester(n, np.float32) / np.float32(math.sqrt(n)))
     tp = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
     topt = torch.optim.Adam(list(tp.values()), lr=1e-4)
-    x_onehot = torch.nn.functional.one_hot(torch.tensor(ids), d_in).to(torch.float32)
     t_tgt = torch.tensor(tgt)
 
     def torch_loop_loss():
@@ -134,10 +150,13 @@ def main(argv=None) -> int:
         h = torch.zeros(B, n)
         outs = []
         for t in range(T):
-            h = torch.nn.functional.linear(h, W) + torch.nn.functional.linear(x_onehot[:, t], Uq, tp["b"])
-            outs.append(torch.nn.functional.linear(torch.relu(h), Vq, tp["c"]))
-        y = torch.stack(outs, 1)
-        return torch.nn.functional.cross_entropy(y.reshape(-1, d_out), t_tgt.reshape(-1))
+            h = torch.nn.functional.linear(h, W) + torch.nn.functional.linear(x_t[:, t], Uq, tp["b"])
+            if seq:
+                outs.append(torch.nn.functional.linear(torch.relu(h), Vq, tp["c"]))
+        if seq:
+            y = torch.stack(outs, 1)
+            return torch.nn.functional.cross_entropy(y.reshape(-1, d_out), t_tgt.reshape(-1))
+        return torch.nn.functional.cross_entropy(torch.nn.functional.linear(torch.relu(h), Vq, tp["c"]), t_tgt)
 
     def torch_loop_step():
         topt.zero_grad(set_to_none=True)
@@ -154,14 +173,17 @@ def main(argv=None) -> int:
 
     def torch_rnn_step():
         ropt.zero_grad(set_to_none=True)
-        out, _ = rnn(x_onehot)
-        loss = torch.nn.functional.cross_entropy(head(out).reshape(-1, d_out), t_tgt.reshape(-1))
+        out, _ = rnn(x_t)
+        if seq:
+            loss = torch.nn.functional.cross_entropy(head(out).reshape(-1, d_out), t_tgt.reshape(-1))
+        else:
+            loss = torch.nn.functional.cross_entropy(head(out[:, -1]), t_tgt)
         loss.backward()
         ropt.step()
         return loss.item()
 
     # ---------------------------------------------------------------- cross-check (same params)
-    value, grads = model.loss_and_grad(params, ids, tgt, "cross_entropy")
+    value, grads = model.loss_and_grad(params, x, tgt, "cross_entropy")
     tloss_t = torch_loop_loss()
     tloss_t.backward()
     tloss = tloss_t.item()
@@ -178,21 +200,24 @@ def main(argv=None) -> int:
         return 1
 
     # ---------------------------------------------------------------- timing
-    print(machine_summary())
-    print(f"workload: T={T}, n={n}, batch={B}, d_in={d_in}, d_out={d_out}, bits={p}, path={model._resolved_path()}")
-    rate = sgemm_rate()
-    print(f"single-thread SGEMM (numpy float32, 1024^3): {rate:.1f} GFLOP per cpu-second")
+    print(machine_summary() + f", torch {torch.__version__} threads {torch.get_num_threads()}")
+    print(f"workload {args.workload}: T={T}, n={n}, batch={B}, d_in={d_in}, d_out={d_out}, output={wl['output']}, "
+          f"bits={p}, path={model._resolved_path()}, chunk={model.chunk}")
+    rate_np, rate_torch = sgemm_rate(), sgemm_rate(torch=torch)
+    print(f"single-thread SGEMM 1024^3 (GFLOP per cpu-second): numpy {rate_np:.1f}, torch {rate_torch:.1f}")
     wall, cpu = time_interleaved({"ours": ours_step, "torch_loop": torch_loop_step, "torch_rnn": torch_rnn_step},
                                  repeats=args.repeats, warmup=args.warmup, cpu=True)
     for k in wall:
         print(f"{k:>11}: {wall[k] * 1e3:9.1f} ms/step wall, {cpu[k] * 1e3:9.1f} ms/step cpu")
-    a, b = kron_factors(n)
-    executed, dense_eq = flop_counts(T, B, n, d_in, d_out, a, b, model._resolved_path())
+    a, b = kron_split(n)
+    executed, dense_eq = flop_counts(T, B, n, d_in, d_out, a, b, model._resolved_path(), wl["output"],
+                                     vocab=d_in if args.workload == "copy" else None)
+    peak = max(rate_np, rate_torch)
     for label, t in (("wall", wall["ours"]), ("cpu", cpu["ours"])):
         print(f"ours ({label} time): {executed / 1e9:.2f} GFLOP executed -> {executed / t / 1e9:.1f} GFLOP/s "
-              f"({100 * executed / t / 1e9 / rate:.0f}% of SGEMM); dense-equivalent {dense_eq / 1e9:.2f} GFLOP "
-              f"-> {dense_eq / t / 1e9:.1f} GFLOP/s ({100 * dense_eq / t / 1e9 / rate:.0f}% of SGEMM)")
-    print(f"paper schedule (40,000 steps) at this speed: {40_000 * wall['ours'] / 3600:.2f} h wall, "
+              f"({100 * executed / t / 1e9 / peak:.0f}% of the best SGEMM peak); dense-equivalent "
+              f"{dense_eq / 1e9:.2f} GFLOP -> {dense_eq / t / 1e9:.1f} GFLOP/s ({100 * dense_eq / t / 1e9 / peak:.0f}%)")
+    print(f"40,000 steps at this speed: {40_000 * wall['ours'] / 3600:.2f} h wall, "
           f"{40_000 * cpu['ours'] / 3600:.2f} h cpu (torch loop: {40_000 * wall['torch_loop'] / 3600:.2f} h wall)")
     print(f"cpu-time ratios: vs torch_loop {cpu['ours'] / cpu['torch_loop']:.3f}, "
           f"vs torch_rnn {cpu['ours'] / cpu['torch_rnn']:.3f}")

@@ -301,7 +301,7 @@ class HadamRNN(TrainingGlue, Layer):
         """``cache.H[t]`` ← :math:`h_{t+1}`: the input projection of a chunk in one array
         operation, then :math:`H_t \\mathrel{+}= H_{t-1}W^\\top` step by step."""
         H, ids, X = cache.H, cache.ids, cache.X
-        add_forward = cache.op.add_forward
+        forward_scan = cache.op.forward_scan
         u_row = cache.Uq[:, 0] if (X is not None and self.n_in == 1) else None
         for t0, t1 in self._chunks(H.shape[0]):
             Hc = H[t0:t1]
@@ -313,8 +313,7 @@ class HadamRNN(TrainingGlue, Layer):
                 else:
                     np.matmul(X[t0:t1], cache.Uq.T, out=Hc)
                 Hc += cache.b
-            for t in range(max(t0, 1), t1):
-                add_forward(H[t - 1], H[t])
+            forward_scan(H, max(t0, 1), t1)
 
     def _readout(self, cache: HadamCache) -> np.ndarray:
         """The outputs y (batch-major) from the filled states."""
@@ -426,6 +425,7 @@ class HadamRNN(TrainingGlue, Layer):
                 lab = np.ascontiguousarray(np.asarray(labels).T)      # (T, B)
                 weight = dt.type(1.0 / (T * B))
                 dc = np.zeros(o, dtype=np.float64)
+                ones = np.ones(K * B, dtype=dt)
                 total = 0.0
             else:
                 dYt = dy.transpose(1, 0, 2)
@@ -442,7 +442,7 @@ class HadamRNN(TrainingGlue, Layer):
             dbacc = np.zeros(n, dtype=np.float64)
             ones = np.ones(K * B, dtype=dt)
             dX = np.empty((T, B, self.n_in), dtype=dt) if need_dx else None
-        add_backward, backward = op.add_backward, op.backward
+        add_backward, backward, backward_scan = op.add_backward, op.backward, op.backward_scan
         for t0, t1 in reversed(self._chunks(T)):
             k = t1 - t0
             kB = k * B
@@ -456,7 +456,7 @@ class HadamRNN(TrainingGlue, Layer):
                     np.matmul(r, VqT, out=dYc)
                     dYc += cache.c
                     total += softmax_xent_inplace(dYc, lab[t0:t1], weight)
-                    dc += np.add.reduce(dYc.reshape(kB, o), axis=0, dtype=np.float64)
+                    dc += ones[:kB] @ dYc.reshape(kB, o)      # BLAS column sums
                 else:
                     dYc = dYt[t0:t1]
                 np.matmul(dYc, Vq, out=Gc)
@@ -466,16 +466,14 @@ class HadamRNN(TrainingGlue, Layer):
                 # the recurrence backwards: G_{t-1} += G_t W
                 if t1 < T:
                     add_backward(carry, Gc[k - 1])
-                for j in range(k - 1, 0, -1):
-                    add_backward(Gc[j], Gc[j - 1])
+                backward_scan(Gc, k - 1, True)
             else:
                 # many-to-one: the only direct gradient is at t = T; G_{t-1} = G_t W
                 if t1 == T:
                     np.multiply(dy @ Vq, H[T - 1] > 0, out=Gc[k - 1])
                 else:
                     backward(carry, Gc[k - 1])
-                for j in range(k - 1, 0, -1):
-                    backward(Gc[j], Gc[j - 1])
+                backward_scan(Gc, k - 1, False)
             if t0 > 0:
                 np.copyto(carry, Gc[0])
             # parameter gradients of the chunk

@@ -4,7 +4,7 @@ import pytest
 
 from approxbounds.nn.hadamard import (
     OPERATOR_PATHS, SignedHadamard, block_fwht, block_sylvester, check_power_of_two, fwht, hadamard_kron,
-    is_power_of_two, kron_factors, sylvester,
+    is_power_of_two, kron_factors, kron_split, sylvester,
 )
 
 H2 = np.array([[1.0, 1.0], [1.0, -1.0]])
@@ -195,3 +195,44 @@ def test_signed_hadamard_validation():
         SignedHadamard(np.ones(4), 4, 0)
     with pytest.raises(ValueError, match="path"):
         SignedHadamard(np.ones(4), 4, 1, path="fft")
+
+
+@pytest.mark.parametrize("path", OPERATOR_PATHS)
+@pytest.mark.parametrize("n,m", [(8, 8), (64, 16), (64, 32), (128, 128), (1024, 1024)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_signed_hadamard_scans_equal_the_single_steps_bitwise(path, n, m, dtype):
+    rng = np.random.default_rng(n + m)
+    s = np.where(rng.standard_normal(n) >= 0, 1.0, -1.0).astype(dtype)
+    B, T = 3, 6
+    op = SignedHadamard(s, m, B, path=path)
+    H0 = (rng.standard_normal((T, B, n)) * 0.1).astype(dtype)
+    H, ref = H0.copy(), H0.copy()
+    op.forward_scan(H, 2, 5)
+    for t in range(2, 5):
+        op.add_forward(ref[t - 1], ref[t])
+    np.testing.assert_array_equal(H, ref)
+    for accumulate in (True, False):
+        G, ref = H0.copy(), H0.copy()
+        op.backward_scan(G, T - 2, accumulate)
+        for j in range(T - 2, 0, -1):
+            (op.add_backward if accumulate else op.backward)(ref[j], ref[j - 1])
+        np.testing.assert_array_equal(G, ref)
+        np.testing.assert_array_equal(G[T - 1], H0[T - 1])
+    # and the scan is the recurrence with the dense matrix
+    W = op.matrix().astype(np.float64)
+    H = H0.copy()
+    op.forward_scan(H, 1, T)
+    h = H0[0].astype(np.float64)
+    for t in range(1, T):
+        h = H0[t] + h @ W.T
+        np.testing.assert_allclose(H[t], h, rtol=1e-4 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+def test_kron_split():
+    for k in range(0, 14):
+        m = 2 ** k
+        a, b = kron_split(m)
+        assert a * b == m and b == (m if m < 32 else 16 if m <= 512 else 32)
+        np.testing.assert_array_equal(np.kron(sylvester(a), sylvester(b)), sylvester(m))
+    with pytest.raises(ValueError, match="power of two"):
+        kron_split(24)
