@@ -7,8 +7,9 @@ Public names are imported lazily so that ``import approxbounds`` stays fast; ``d
 Public API (top level)
 ----------------------
 Capacity of network classes (:mod:`approxbounds.capacity`, docs/capacity.md)
-    ``Activation``, ``Architecture``, ``Bound``, ``capacity_bounds``, ``vcdim_bound``,
-    ``pdim_bound``, ``log2_growth_bound``, ``log2_class_size``.
+    ``Activation``, ``Architecture``, ``RecurrentArchitecture`` (HadamRNN, Block-HadamRNN,
+    QORNN, ORNN, piecewise-polynomial RNN classes), ``Bound``, ``capacity_bounds``,
+    ``vcdim_bound``, ``pdim_bound``, ``log2_growth_bound``, ``log2_class_size``.
 Function classes and measures (:mod:`approxbounds.classes`, docs/function_classes.md)
     ``Holder``, ``Monotone``, ``Lebesgue``, ``DensityBounded``, ``Empirical``.
 Certified lower bounds (:mod:`approxbounds.lower`, docs/theory.md)
@@ -35,6 +36,7 @@ _LAZY = {
     # capacity
     "Activation": "approxbounds.capacity",
     "Architecture": "approxbounds.capacity",
+    "RecurrentArchitecture": "approxbounds.capacity",
     "Bound": "approxbounds.capacity",
     "capacity_bounds": "approxbounds.capacity",
     "vcdim_bound": "approxbounds.capacity",

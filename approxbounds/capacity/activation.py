@@ -29,6 +29,10 @@ _FIXED = {
 ACTIVATION_NAMES = ("relu", "leaky_relu", "hard_threshold", "identity",
                     "piecewise_linear", "piecewise_polynomial")
 
+#: Activations whose networks are continuous functions of the input (the one list:
+#: :attr:`Activation.continuous`, used by Lemma D).
+CONTINUOUS_ACTIVATIONS = ("relu", "leaky_relu", "identity")
+
 # Sanity caps: larger values are almost certainly a bug upstream and would only make the
 # bounds meaningless (they stay finite regardless, see bhlm.py).
 MAX_PIECES = 10**9
@@ -124,6 +128,13 @@ class Activation:
         return cls.from_name(spec, pieces, degree)
 
     # ------------------------------------------------------------------ derived
+    @property
+    def continuous(self) -> bool:
+        """``True`` when every network with this activation is a continuous function of its
+        input (ReLU, leaky ReLU, identity: continuous pieces that agree at the breakpoints).
+        Generic piecewise-polynomial activations may jump, hard thresholds do: ``False``."""
+        return self.name in CONTINUOUS_ACTIVATIONS
+
     @property
     def breakpoints(self) -> int:
         """BHLM's ``p``: number of breakpoints, ``pieces - 1``."""

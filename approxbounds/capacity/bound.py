@@ -13,7 +13,7 @@ from approxbounds._json import (EXACT_SUFFIX, JSON_EXACT_INT, decimal_digits, ex
                                  read_exact, short_int_str, to_json)
 from approxbounds._validation import check_choice
 
-__all__ = ["Bound", "QUANTITIES", "TAGS", "float_up", "exact_int_str", "short_int_str",
+__all__ = ["Bound", "LightBound", "QUANTITIES", "TAGS", "float_up", "exact_int_str", "short_int_str",
            "decimal_digits", "read_exact",
            "JSON_EXACT_INT", "EXACT_SUFFIX"]
 
@@ -96,3 +96,23 @@ class Bound:
                 "ingredients": to_json(self.ingredients)}
 
 
+class LightBound:
+    """A :class:`Bound` look-alike without validation, for the hot loop of scale searches
+    (``quantity`` is ``"log2_growth"``, ``tag`` ``"P"``): the growth models of
+    :mod:`approxbounds.capacity.growth` and :mod:`approxbounds.capacity.recurrent_bounds`
+    return it from ``fast(N)``; certificates convert it with :meth:`to_dict`."""
+
+    __slots__ = ("quantity", "method", "value", "tag", "source", "ingredients")
+
+    def __init__(self, method, value, source, ingredients):
+        self.quantity = "log2_growth"
+        self.method = method
+        self.value = value
+        self.tag = "P"
+        self.source = source
+        self.ingredients = ingredients
+
+    def to_dict(self) -> dict:
+        return {"quantity": self.quantity, "method": self.method, "value": self.value,
+                "tag": self.tag, "certified": True, "source": self.source,
+                "ingredients": dict(self.ingredients)}

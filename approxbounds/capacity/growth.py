@@ -45,7 +45,7 @@ from approxbounds._validation import check_bool
 from approxbounds.capacity import bhlm
 from approxbounds.capacity._select import best_of
 from approxbounds.capacity.architecture import Architecture, check_architecture
-from approxbounds.capacity.bound import Bound, float_up
+from approxbounds.capacity.bound import Bound, LightBound, float_up
 from approxbounds.capacity.finite import FINITE_SOURCE, quantized_bits
 from approxbounds.capacity.pseudodim import cached_pdim_bound
 from approxbounds.capacity.sauer import EXACT_TERMS, _as_count, ln_sauer_sum_detail, sauer_sum_exact
@@ -124,25 +124,6 @@ _LOG2E = math.log2(math.e)
 _SAUER_SRC = "Sauer 1972 / Shelah 1972 closed form (eN/V)^V (Anthony & Bartlett 1999, Thm 3.7)"
 
 
-class _FastBound:
-    """A light Bound look-alike used inside the search (no validation overhead)."""
-
-    __slots__ = ("quantity", "method", "value", "tag", "source", "ingredients")
-
-    def __init__(self, method, value, source, ingredients):
-        self.quantity = "log2_growth"
-        self.method = method
-        self.value = value
-        self.tag = "P"
-        self.source = source
-        self.ingredients = ingredients
-
-    def to_dict(self):
-        return {"quantity": self.quantity, "method": self.method, "value": self.value,
-                "tag": self.tag, "certified": True, "source": self.source,
-                "ingredients": dict(self.ingredients)}
-
-
 class GrowthModel:
     """Cached capacity constants of one architecture (see module docstring)."""
 
@@ -181,7 +162,7 @@ class GrowthModel:
             out.append(("bhlm2019_product_augmented", bhlm._log2_growth(self.aug, log2_n)))
         return out
 
-    def fast(self, N: int) -> _FastBound:
+    def fast(self, N: int) -> LightBound:
         """Smallest closed-form candidate for ``log2 Pi_thr(G)(N)`` (``N`` an exact int)."""
         log2_n = math.log2(N)
         cands = self._full_candidates(N, log2_n)
@@ -201,7 +182,7 @@ class GrowthModel:
         ingr = {"N": N, "V": self.V, "b": self.b, "pdim_method": self.pdim.method}
         if method == "finite_union":
             ingr["float_part_method"] = fm
-        return _FastBound(method, value, _SOURCES.get(method, ""), ingr)
+        return LightBound(method, value, _SOURCES.get(method, ""), ingr)
 
     def bound(self, N: int):
         """The capacity module's best certified bound at ``N`` when it applies (exact

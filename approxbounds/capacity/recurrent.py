@@ -61,7 +61,7 @@ RECURRENCES = ("linear", "modrelu")
 MAX_LENGTH = 2**53
 MAX_BITS = 32
 #: activations whose networks are continuous functions (breakpoint tests need no equality case)
-_CONTINUOUS = ("relu", "leaky_relu", "identity")
+from approxbounds.capacity.activation import CONTINUOUS_ACTIVATIONS as _CONTINUOUS  # noqa: E402
 _NOT_PIECEWISE = ("tanh", "sigmoid", "logistic", "softplus", "gelu", "elu", "selu", "swish",
                   "silu", "softsign", "lstm", "gru")
 _MODEL_READOUT = {"sequence": "every", "last": "last"}

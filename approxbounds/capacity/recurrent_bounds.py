@@ -62,7 +62,7 @@ from functools import cached_property
 import mpmath
 
 from approxbounds._validation import check_choice, check_int
-from approxbounds.capacity.bound import Bound, float_up
+from approxbounds.capacity.bound import Bound, LightBound, float_up
 
 __all__ = ["Degree", "StageRun", "CapacityPlan", "RecurrentGrowthModel", "GROWTH_METHOD",
            "INVERSION_METHOD", "LEMMA17_SOURCE", "THEOREM_R_SOURCE", "log2_phi_closed"]
@@ -474,15 +474,15 @@ class RecurrentGrowthModel:
         ingr["candidates"] = {b.method: b.value for b in cands}
         return Bound(best.quantity, best.method, best.value, best.tag, best.source, ingr)
 
-    def fast(self, N: int) -> _FastBound:
+    def fast(self, N: int) -> LightBound:
         """Certified ``log2 Pi_thr(G)(N)`` for the search: the value and method of
         :meth:`bound` in a light object (no validation, ingredients ``{"N": N}``)."""
         total = self._log2_parts
         for run in self.plan.runs:
             total += run.log2_count(N)[0]
         if N < 2**1000 and N < total:
-            return _FastBound("trivial", float(N), TRIVIAL_SOURCE, N)
-        return _FastBound(GROWTH_METHOD, total, THEOREM_R_SOURCE, N)
+            return LightBound("trivial", float(N), TRIVIAL_SOURCE, {"N": N})
+        return LightBound(GROWTH_METHOD, total, THEOREM_R_SOURCE, {"N": N})
 
     def bound(self, N: int) -> Bound:
         """Certified ``log2 Pi_thr(G)(N)`` recorded in a certificate."""
@@ -516,21 +516,6 @@ class RecurrentGrowthModel:
 
     def size_mp(self):
         raise ValueError("a recurrent class is not finite (full-precision biases and scales)")
-
-
-class _FastBound:
-    """A light :class:`Bound` look-alike for the scale search (as in capacity.growth)."""
-
-    __slots__ = ("quantity", "method", "value", "tag", "source", "ingredients")
-
-    def __init__(self, method, value, source, N):
-        self.quantity, self.method, self.value, self.tag = "log2_growth", method, value, "P"
-        self.source, self.ingredients = source, {"N": N}
-
-    def to_dict(self) -> dict:
-        return {"quantity": self.quantity, "method": self.method, "value": self.value,
-                "tag": self.tag, "certified": True, "source": self.source,
-                "ingredients": dict(self.ingredients)}
 
 
 def _check_points(N) -> int:

@@ -85,8 +85,9 @@ LEMMA_T_STATEMENT = ("Lemma T: norm monotonicity on a probability measure, "
 #: Norms ``q`` whose certificates ``lower_bound(norm=p)`` also transfers (those ``< p``;
 #: all of them for the sup norm).
 TRANSFER_NORMS = (1.0, 2.0, 4.0)
-#: Activations whose networks are continuous functions of the input.
-CONTINUOUS_ACTIVATIONS = ("relu", "leaky_relu", "identity")
+#: Activations whose networks are continuous functions of the input (owned by
+#: :mod:`approxbounds.capacity.activation`).
+from approxbounds.capacity.activation import CONTINUOUS_ACTIVATIONS  # noqa: E402
 
 
 @dataclass
