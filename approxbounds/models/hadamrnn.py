@@ -301,19 +301,36 @@ class HadamRNN(TrainingGlue, Layer):
         """``cache.H[t]`` ← :math:`h_{t+1}`: the input projection of a chunk in one array
         operation, then :math:`H_t \\mathrel{+}= H_{t-1}W^\\top` step by step."""
         H, ids, X = cache.H, cache.ids, cache.X
-        forward_scan = cache.op.forward_scan
-        u_row = cache.Uq[:, 0] if (X is not None and self.n_in == 1) else None
+        op = cache.op
+        forward_scan = op.forward_scan
+        # the operator may want its inputs pre-multiplied by c = input_scale (except at t = 0,
+        # which no scan step touches); folded into the table / Q(U) and b, so it costs nothing
+        c = op.input_scale
+        if ids is not None:
+            table = cache.table
+            table_c = table if c is None else table * c
+        else:
+            Ut = cache.Uq.T if c is None else (cache.Uq * c[:, None]).T      # (d_in, n)
+            b_c = cache.b if c is None else cache.b * c
         for t0, t1 in self._chunks(H.shape[0]):
             Hc = H[t0:t1]
             if ids is not None:   # ids were validated: "clip" avoids a buffered copy
-                np.take(cache.table, ids[t0:t1], axis=0, out=Hc, mode="clip")
+                np.take(table_c, ids[t0:t1], axis=0, out=Hc, mode="clip")
+                if t0 == 0 and c is not None:
+                    np.take(table, ids[0], axis=0, out=H[0], mode="clip")
             else:
-                if u_row is not None:          # d_in = 1 (sequential pixels): an outer product
-                    np.multiply(X[t0:t1], u_row, out=Hc)
-                else:
-                    np.matmul(X[t0:t1], cache.Uq.T, out=Hc)
-                Hc += cache.b
+                self._project(X[t0:t1], Ut, b_c, Hc)
+                if t0 == 0 and c is not None:
+                    self._project(X[0], cache.Uq.T, cache.b, H[0])
             forward_scan(H, max(t0, 1), t1)
+
+    def _project(self, xs, Ut, b, out):
+        """``out = xs·Ut + b`` (the input projection; an outer product when d_in = 1)."""
+        if self.n_in == 1:                      # sequential pixels
+            np.multiply(xs, Ut[0], out=out)
+        else:
+            np.matmul(xs, Ut, out=out)
+        out += b
 
     def _readout(self, cache: HadamCache) -> np.ndarray:
         """The outputs y (batch-major) from the filled states."""

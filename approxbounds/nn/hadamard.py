@@ -190,6 +190,25 @@ def kron_split(m: int) -> tuple[int, int]:
     return m // b, b
 
 
+def _inplace_gemm(dtype):
+    """``gemm(x, SF, c, beta)``: ``c = x·S + beta·c`` in place, for C-contiguous 2-d ``x`` and
+    ``c`` and the Fortran-ordered symmetric ``SF``, through BLAS ``?gemm`` on the transposed
+    (Fortran) views (``scipy.linalg.blas``, ``overwrite_c``). Returns None when the BLAS
+    wrapper would copy instead of writing in place (checked once on a small problem)."""
+    from scipy.linalg.blas import get_blas_funcs
+
+    f = get_blas_funcs("gemm", dtype=dtype)
+    probe_c = np.zeros((4, 2), dtype=dtype)
+    probe = f(1.0, np.asfortranarray(np.eye(2, dtype=dtype)), np.ones((4, 2), dtype=dtype).T, 1.0,
+              probe_c.T, overwrite_c=1)
+    if not (np.shares_memory(probe, probe_c) and np.all(probe_c == 1)):
+        return None
+
+    def gemm(x, SF, c, beta):
+        f(1.0, SF, x.T, beta, c.T, overwrite_c=1)
+    return gemm
+
+
 class SignedHadamard:
     r"""The recurrent matrix :math:`W = \operatorname{diag}(s)\,(I_q\otimes S_m)/\sqrt m` of
     (Block-)HadamRNN acting on a batch of row vectors, with preallocated scratch buffers.
@@ -229,12 +248,23 @@ class SignedHadamard:
     where ``g`` may be ``out`` itself.
 
     Whole recurrences on a C-contiguous (T, B, n) buffer, with the per-step Python overhead
-    cut to the four numpy calls of a step: ``forward_scan(H, start, stop)`` runs
-    :math:`H_t \mathrel{+}= H_{t-1}W^\top` for ``t = start..stop-1`` (``start >= 1``) and
-    ``backward_scan(G, top, accumulate)`` runs :math:`G_{j-1} \mathrel{+}= G_j W` (or
-    :math:`G_{j-1} = G_j W` when ``accumulate`` is false) for ``j = top..1``. Both give
-    bitwise the results of the single-step closures. ``matrix()`` returns the dense W (float64
-    construction rounded once to the dtype).
+    cut to three or four numpy/BLAS calls: ``forward_scan(H, start, stop)`` turns
+    :math:`H_t = c\odot z_t` into :math:`h_t = z_t + h_{t-1}W^\top` for
+    ``t = start..stop-1`` (``start >= 1``, :math:`h_{t-1}` = ``H[t-1]`` already final), where
+    :math:`c` is ``input_scale`` (``None`` means :math:`c = 1`: the caller stores the plain
+    inputs); ``backward_scan(G, top, accumulate)`` runs :math:`G_{j-1} \mathrel{+}= G_j W` (or
+    :math:`G_{j-1} = G_j W` when ``accumulate`` is false) for ``j = top..1``.
+
+    The ``"kron"`` scans apply :math:`I\otimes S_a` first (one batched product) and then
+    :math:`I\otimes S_b` as ONE GEMM that accumulates into the destination (BLAS ``?gemm``
+    with :math:`\beta = 1` through ``scipy.linalg.blas`` on the Fortran views: no separate
+    add pass). When every :math:`s_i = \pm 1`, ``input_scale`` is :math:`s` and the forward
+    step is :math:`H_t \leftarrow s\odot(H_t + \tilde S h_{t-1})` with :math:`H_t = s\odot
+    z_t`, which equals :math:`z_t + s\odot\tilde S h_{t-1}` exactly (multiplying by ±1 commutes
+    with rounding): one GEMM with :math:`\beta=1` and one in-place multiply instead of a
+    multiply, a temporary and an add. The scans equal the single-step closures up to the
+    rounding of the reordered :math:`S_a, S_b` stages (bitwise for the other paths).
+    ``matrix()`` returns the dense W (float64 construction rounded once to the dtype).
     """
 
     def __init__(self, s, m: int, batch: int, path: str = "kron"):
@@ -252,6 +282,7 @@ class SignedHadamard:
         self.s = s
         tmp = np.empty((self.batch, n), dtype=dt)
         matmul, multiply, add = np.matmul, np.multiply, np.add
+        self.input_scale = None
         if self.path == "dense":
             W = self.matrix()
             Wt = np.ascontiguousarray(W.T)
@@ -292,10 +323,12 @@ class SignedHadamard:
             if a == 1:
                 Sb = Sb / math.sqrt(self.m)
             Sb = Sb.astype(dt)
+            SbF = np.asfortranarray(Sb)      # = Sbᵀ: the Fortran view of the symmetric factor
             Sa = (sylvester(a, np.float64) / math.sqrt(self.m)).astype(dt)
             t1 = np.empty((self.batch, n), dtype=dt)
             t1_rows, t1_blocks = t1.reshape(-1, b), t1.reshape(-1, a, b)
             tmp_rows, tmp_blocks = tmp.reshape(-1, b), tmp.reshape(-1, a, b)
+            gemm = _inplace_gemm(dt)
 
             def kron(x, out):            # out = x (I_q ⊗ S_a ⊗ S_b) / √m; out may be x
                 if a == 1:
@@ -322,32 +355,53 @@ class SignedHadamard:
                 kron(tmp, tmp)
                 add(out, tmp, out=out)
 
-            def forward_scan(H, start, stop):
-                rows = H.reshape(H.shape[0], -1, b)
-                for t in range(start, stop):
-                    if a == 1:
-                        matmul(rows[t - 1], Sb, out=tmp_rows)
-                    else:
-                        matmul(rows[t - 1], Sb, out=t1_rows)
-                        matmul(Sa, t1_blocks, out=tmp_blocks)
-                    multiply(tmp, s, out=tmp)
-                    Ht = H[t]
-                    add(Ht, tmp, out=Ht)
+            # whole recurrences: (I ⊗ S_a) first (batched), then (I ⊗ S_b) as ONE GEMM that
+            # accumulates into the destination (BLAS beta = 1: no separate add pass)
+            signed = gemm is not None and bool(np.all(np.abs(s) == 1))
+            self.input_scale = s if signed else None
 
-            def backward_scan(G, top, accumulate):
-                blocks = G.reshape(G.shape[0], -1, a, b)
-                for j in range(top, 0, -1):
-                    multiply(G[j], s, out=tmp)
-                    if accumulate or a == 1:
-                        kron(tmp, tmp)
-                        Gj = G[j - 1]
-                        if accumulate:
-                            add(Gj, tmp, out=Gj)
+            if signed:
+                def forward_scan(H, start, stop):
+                    # H[t] holds s ⊙ z_t (input_scale); h_t = s ⊙ (s ⊙ z_t + S̃ h_{t-1}) = z_t + s ⊙ S̃ h_{t-1}
+                    rows = H.reshape(H.shape[0], -1, b)
+                    blocks = H.reshape(H.shape[0], -1, a, b)
+                    for t in range(start, stop):
+                        if a == 1:
+                            gemm(rows[t - 1], SbF, rows[t], 1.0)
                         else:
-                            Gj[...] = tmp
-                    else:
-                        matmul(tmp_rows, Sb, out=t1_rows)
-                        matmul(Sa, t1_blocks, out=blocks[j - 1])
+                            matmul(Sa, blocks[t - 1], out=t1_blocks)
+                            gemm(t1_rows, SbF, rows[t], 1.0)
+                        Ht = H[t]
+                        multiply(Ht, s, out=Ht)
+            else:
+                def forward_scan(H, start, stop):
+                    rows = H.reshape(H.shape[0], -1, b)
+                    for t in range(start, stop):
+                        if a == 1:
+                            matmul(rows[t - 1], Sb, out=tmp_rows)
+                        else:
+                            matmul(rows[t - 1], Sb, out=t1_rows)
+                            matmul(Sa, t1_blocks, out=tmp_blocks)
+                        multiply(tmp, s, out=tmp)
+                        Ht = H[t]
+                        add(Ht, tmp, out=Ht)
+
+            if gemm is not None:
+                def backward_scan(G, top, accumulate):
+                    rows = G.reshape(G.shape[0], -1, b)
+                    beta = 1.0 if accumulate else 0.0
+                    for j in range(top, 0, -1):
+                        multiply(G[j], s, out=tmp)
+                        if a == 1:
+                            gemm(tmp_rows, SbF, rows[j - 1], beta)
+                        else:
+                            matmul(Sa, tmp_blocks, out=t1_blocks)
+                            gemm(t1_rows, SbF, rows[j - 1], beta)
+            else:
+                def backward_scan(G, top, accumulate):
+                    step = add_backward if accumulate else backward
+                    for j in range(top, 0, -1):
+                        step(G[j], G[j - 1])
         else:
             s_scaled = (s * dt.type(1.0 / math.sqrt(self.m))).astype(dt)
             m_ = self.m

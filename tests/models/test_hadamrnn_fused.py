@@ -140,6 +140,33 @@ def test_fused_target_validation(rng):
         model.loss_and_grad(p, x, np.zeros((2, 5), int), loss=3)
 
 
+@pytest.mark.parametrize("kind", ["ids", "float1", "float3"])
+@pytest.mark.parametrize("zero_sign", [False, True])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_states_against_a_naive_loop(rng, kind, zero_sign, dtype):
+    """The states over several chunks, for the three input projections, with every sign ±1
+    (the kron scan's pre-scaled inputs) and with a zero sign (sgn 0 = 0: plain inputs)."""
+    n_in = 1 if kind == "float1" else 3
+    model = HadamRNN(n_in, 32, 3, blocks=2, dtype=dtype, chunk=3)
+    p = model.init(rng)
+    if zero_sign:
+        p["u"][5] = 0
+    x = (rng.integers(0, n_in, (2, 10)) if kind == "ids"
+         else rng.standard_normal((2, 10, n_in)).astype(dtype))
+    y, cache = model.forward(p, x)
+    xs = np.eye(n_in)[x] if kind == "ids" else x.astype(np.float64)
+    s = np.sign(p["u"].astype(np.float64))
+    W = s[:, None] * block_sylvester(32, 16) / 4.0
+    q = model.quantized_weights(p)
+    Uq, Vq = q["U"].astype(np.float64), q["V"].astype(np.float64)
+    h = np.zeros((2, 32))
+    tol = 1e-12 if dtype == "float64" else 2e-5
+    for t in range(10):
+        h = h @ W.T + xs[:, t] @ Uq.T + p["b"]
+        np.testing.assert_allclose(cache.H[t], h, rtol=tol, atol=tol)
+        np.testing.assert_allclose(y[:, t], np.maximum(h, 0) @ Vq.T + p["c"], rtol=tol, atol=tol)
+
+
 def test_single_input_channel_against_a_naive_loop(rng):
     """d_in = 1 (sequential MNIST) builds the input projection as an outer product."""
     model = HadamRNN(1, 8, 3, blocks=2, dtype="float64", chunk=3)

@@ -200,31 +200,48 @@ def test_signed_hadamard_validation():
 @pytest.mark.parametrize("path", OPERATOR_PATHS)
 @pytest.mark.parametrize("n,m", [(8, 8), (64, 16), (64, 32), (128, 128), (1024, 1024)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_signed_hadamard_scans_equal_the_single_steps_bitwise(path, n, m, dtype):
+@pytest.mark.parametrize("zero_sign", [False, True])
+def test_signed_hadamard_scans_equal_the_single_steps(path, n, m, dtype, zero_sign):
+    """forward_scan / backward_scan = loops of the single-step closures: bitwise for the dense
+    and fwht paths, to rounding for kron (its scans reorder the S_a, S_b stages and accumulate
+    inside the GEMM); the input_scale contract of forward_scan."""
     rng = np.random.default_rng(n + m)
     s = np.where(rng.standard_normal(n) >= 0, 1.0, -1.0).astype(dtype)
+    if zero_sign:
+        s[3] = 0                                    # sgn 0 = 0: W loses a row
     B, T = 3, 6
     op = SignedHadamard(s, m, B, path=path)
-    H0 = (rng.standard_normal((T, B, n)) * 0.1).astype(dtype)
-    H, ref = H0.copy(), H0.copy()
+    if path == "kron" and not zero_sign:
+        np.testing.assert_array_equal(op.input_scale, s)
+    else:
+        assert op.input_scale is None
+    tol = dict(rtol=0, atol=0) if path != "kron" else dict(rtol=1e-5 if dtype == np.float32 else 1e-13,
+                                                            atol=1e-6 if dtype == np.float32 else 1e-14)
+    Z = (rng.standard_normal((T, B, n)) * 0.1).astype(dtype)
+    H = Z.copy()
+    if op.input_scale is not None:
+        H[2:5] *= op.input_scale                    # the caller's side of the contract
     op.forward_scan(H, 2, 5)
+    ref = Z.copy()
     for t in range(2, 5):
         op.add_forward(ref[t - 1], ref[t])
-    np.testing.assert_array_equal(H, ref)
+    np.testing.assert_allclose(H[:5], ref[:5], **tol)
     for accumulate in (True, False):
-        G, ref = H0.copy(), H0.copy()
+        G, ref = Z.copy(), Z.copy()
         op.backward_scan(G, T - 2, accumulate)
         for j in range(T - 2, 0, -1):
             (op.add_backward if accumulate else op.backward)(ref[j], ref[j - 1])
-        np.testing.assert_array_equal(G, ref)
-        np.testing.assert_array_equal(G[T - 1], H0[T - 1])
-    # and the scan is the recurrence with the dense matrix
+        np.testing.assert_allclose(G, ref, **tol)
+        np.testing.assert_array_equal(G[T - 1], Z[T - 1])
+    # and the forward scan is the recurrence with the dense matrix
     W = op.matrix().astype(np.float64)
-    H = H0.copy()
+    H = Z.copy()
+    if op.input_scale is not None:
+        H[1:] *= op.input_scale
     op.forward_scan(H, 1, T)
-    h = H0[0].astype(np.float64)
+    h = Z[0].astype(np.float64)
     for t in range(1, T):
-        h = H0[t] + h @ W.T
+        h = Z[t] + h @ W.T
         np.testing.assert_allclose(H[t], h, rtol=1e-4 if dtype == np.float32 else 1e-12, atol=1e-5)
 
 
