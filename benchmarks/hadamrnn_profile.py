@@ -24,8 +24,8 @@ import numpy as np  # noqa: E402
 
 # (phase, substrings of the profiled source line that belong to it), first match wins
 PHASES = [
-    ("input projection (gather / x·Q(U)ᵀ + b)", ("np.take(cache.table", "np.multiply(X[t0:t1]",
-                                                  "np.matmul(X[t0:t1]", "Hc += cache.b")),
+    ("input projection (gather / x·Q(U)ᵀ + b)", ("np.take(table", "self._project(",
+                                                  )),
     ("forward recurrence h_t += W h_{t-1}", ("forward_scan(H",)),
     ("ReLU of the states", ("np.maximum(Hc, zero",)),
     ("logits GEMM relu(H)·Q(V)ᵀ + c", ("np.matmul(r, VqT", "dYc += cache.c")),
