@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import math
 import time
 
 from _common import machine_summary, pin_threads, sgemm_rate

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 
 from _common import import_torch, machine_summary, pin_threads, sgemm_rate, time_interleaved
 

@@ -49,20 +49,23 @@ an :math:`O(TBn)` reduction instead of the :math:`O(TBn^2)` product for
 same holds for the block matrix, whose zero entries never enter). The last form needs
 neither Z nor W h stored.
 
-Speed: the time loop only does :math:`H_t \mathrel{+}= H_{t-1}W^\top` (forward) and
-:math:`G_{t-1} \mathrel{+}= G_t W` (backward), one BLAS call and one in-place add per step.
-Everything else (input projection, read-out, masks, parameter gradients) is done on chunks
-of ``chunk`` time steps (default 32) as a few large array operations that stay in cache;
-the only full-length buffer is H (T, B, n). Integer inputs (one-hot symbols or token ids)
-use a lookup table :math:`Q(U)E^\top + b` (E = identity for one-hot) instead of a GEMM.
+Speed (docs/rnn.md, "Speed"): the time loops only apply W, through
+:class:`approxbounds.nn.hadamard.SignedHadamard` (three numpy/BLAS calls per step on the
+``kron`` path, accumulating into the state inside the GEMM). Everything else (input
+projection, read-out, softmax cross-entropy, masks, parameter gradients) is done on chunks of
+``chunk`` time steps (default 32) as a few large array operations that stay in cache; the only
+full-length buffer is H (T, B, n), a per-thread scratch buffer in :meth:`HadamRNN.loss_and_grad`,
+which also fuses the softmax cross-entropy of a sequence output into the chunked backward pass
+(the logits are never stored for the whole sequence). Integer inputs (one-hot symbols or token
+ids) use a lookup table :math:`Q(U)E^\top + b` (E = identity for one-hot) instead of a GEMM.
 
 Three ways to compute :math:`W h = s \odot (S h)/\sqrt m`, same outputs up to rounding
 (tested): ``"dense"`` (one BLAS product with the explicit W, :math:`2n^2` flops per vector),
 ``"fwht"`` (butterfly FWHT, :math:`n\log_2 n` additions but :math:`\log_2 m` NumPy passes
-per step) and ``"kron"`` (:math:`S_m = S_a\otimes S_b`: two small matrix products,
-:math:`2n(a+b)` flops; :func:`approxbounds.nn.hadamard.hadamard_kron`). Measured at n = 128,
-batch 128, float32, one thread: about 45 µs (dense), 14 µs (kron) and > 100 µs (fwht) per
-product, so ``path="auto"`` uses ``"kron"``. The backward pass uses the same operator on
+per step) and ``"kron"`` (:math:`S_m = S_a\otimes S_b`, :func:`approxbounds.nn.hadamard.kron_split`:
+two small matrix products, :math:`2n(a+b)` flops). Measured at n = 128, batch 128, float32,
+one thread: about 45 µs (dense), 13 µs (kron) and > 100 µs (fwht) per product, so
+``path="auto"`` uses ``"kron"``. The backward pass uses the same operator on
 :math:`g \odot s` (W is symmetric up to the row signs: :math:`gW = (g\odot s)S/\sqrt m`).
 """
 from __future__ import annotations
