@@ -146,7 +146,9 @@ def _issue_best(F, arch, norm, mu, theorem, candidates, notes, what):
                       f"{what} at m={route['m']}, delta={route['delta']:g}")
         if cert is not None:
             return cert
-    notes.extend(dict.fromkeys(sub))
+    if sub:
+        more = len(candidates) - 1
+        notes.append(sub[0] + (f" (and likewise at {more} other delta)" if more else ""))
     return None
 
 
