@@ -23,8 +23,8 @@ import numpy as np  # noqa: E402
 
 # (phase, substrings of the profiled source line that belong to it), first match wins
 PHASES = [
-    ("input projection (gather / x·Q(U)ᵀ + b)", ("np.take(table", "self._project(",
-                                                  )),
+    ("input projection (gather / [x, 1]·[Q(U)ᵀ; bᵀ])", ("np.take(table", "np.copyto(a[:, :d]",
+                                                        "np.matmul(a", "xin[:, d] = 1")),
     ("forward recurrence h_t += W h_{t-1}", ("forward_scan(H",)),
     ("ReLU of the states", ("np.maximum(Hc, zero",)),
     ("logits GEMM relu(H)·Q(V)ᵀ + c", ("np.matmul(r, VqT", "dYc += cache.c")),
@@ -53,7 +53,7 @@ def phase_flops(workload: dict, a: int, b: int) -> dict:
     if workload["ids"]:
         f[PHASES[10][0]] = 2 * T * B * d_in * n
     else:
-        f[PHASES[0][0]] = 2 * T * B * n * d_in
+        f[PHASES[0][0]] = 2 * T * B * n * (d_in + 1)
         f[PHASES[11][0]] = 2 * T * B * n * (d_in + 1)
     return f
 
