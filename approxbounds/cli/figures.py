@@ -1,5 +1,6 @@
-"""``approxbounds figures [--out figures/] [--format png,pdf,svg] [--smoke] [--workers N |
---scheduler ADDRESS]``: regenerate every figure of :data:`approxbounds.plots.figures.FIGURES`.
+"""``approxbounds figures [--out figures/] [--format png,pdf,svg] [--only NAME ...] [--smoke]
+[--workers N | --scheduler ADDRESS]``: regenerate the figures of
+:data:`approxbounds.plots.figures.FIGURES` (all, or ``--only`` some).
 
 File names are fixed (``<stem>.<format>``); each file is written atomically. The recipes live
 in :mod:`approxbounds.plots.figures`; this module only parses options.
@@ -24,6 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--format", type=choices_list_arg(_FORMATS, what="format"), default=["png"],
                         dest="formats", metavar="FMT[,FMT...]",
                         help="file formats, comma-separated: png, pdf, svg (default: png)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", default=None,
+                        help="draw only these figures (file stems; see --list)")
+    parser.add_argument("--list", action="store_true", help="list the figure names and exit")
     parser.add_argument("--smoke", action="store_true",
                         help="few points per curve (fast, for tests)")
     add_parallel_arguments(parser)
@@ -32,20 +36,25 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from approxbounds._outdir import prepare_output_dir
-    from approxbounds.plots.figures import FIGURES, build_figures
+    from approxbounds.plots.figures import FIGURES, build_figures, check_names
 
+    if args.list:
+        for name, recipe in FIGURES.items():
+            print(f"{name:<34} {recipe.description}")
+        return 0
+    names = check_names(args.only)
     out = prepare_output_dir(args.out, name="--out")   # before any work: a bad --out fails at once
     progress = None
     bar = None
     if args.verbosity >= 0:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(FIGURES), desc="figures", unit="fig", leave=False)
+        bar = tqdm(total=len(names), desc="figures", unit="fig", leave=False)
         progress = bar.update
     try:
         with executor_from_args(args) as executor:
-            written = build_figures(out, smoke=args.smoke, formats=args.formats, executor=executor,
-                                    progress=progress)
+            written = build_figures(out, smoke=args.smoke, formats=args.formats, names=names,
+                                    executor=executor, progress=progress)
     finally:
         if bar is not None:
             bar.close()

@@ -27,7 +27,7 @@ from approxbounds.plots.style import class_title, legend_outside
 from approxbounds.rates.slopes import fitted_slope, width_family
 
 __all__ = ["FigureRecipe", "FIGURES", "FORMATS", "VERY_DEEP_NOTE", "render_figure",
-           "build_figures", "figure_descriptions", "check_formats"]
+           "build_figures", "figure_descriptions", "check_formats", "check_names"]
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,8 @@ def check_formats(formats) -> tuple:
     return formats
 
 
-def _check_names(names) -> list:
+def check_names(names) -> list:
+    """``names`` (``None``: all) as a list of :data:`FIGURES` stems, checked, without repeats."""
     if names is None:
         return list(FIGURES)
     names = [names] if isinstance(names, str) else list(names)
@@ -225,7 +226,7 @@ def build_figures(out, *, smoke: bool = False, formats=("png",), names=None, exe
 
     check_bool("smoke", smoke)
     formats = check_formats(formats)
-    names = _check_names(names)
+    names = check_names(names)
     out = prepare_output_dir(out, name="out")
     jobs = [{"name": n, "smoke": smoke, "formats": list(formats)} for n in names]
 

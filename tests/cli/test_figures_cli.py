@@ -24,12 +24,21 @@ def test_figures_smoke_writes_every_file(tmp_path, capsys):
 
 def test_formats_pdf_and_svg_on_two_workers(tmp_path, capsys):
     out = tmp_path / "figs"
+    only = ["yarotsky_gadget", "monotone_p_exponent"]
     assert main(["figures", "--out", str(out), "--smoke", "-q", "--format", "PDF,svg",
-                 "--workers", "2"]) == 0
-    assert sorted(os.listdir(out)) == sorted(f"{n}.{f}" for n in FIGURES for f in ("pdf", "svg"))
+                 "--workers", "2", "--only", *only]) == 0
+    assert sorted(os.listdir(out)) == sorted(f"{n}.{f}" for n in only for f in ("pdf", "svg"))
     for name in os.listdir(out):
         assert (out / name).read_bytes().startswith(MAGIC[name.rsplit(".", 1)[1]])
-    assert len(capsys.readouterr().out.split()) == 2 * len(FIGURES)
+    assert capsys.readouterr().out.split() == [str(out / f"{n}.{f}") for n in only for f in ("pdf", "svg")]
+
+
+def test_list_and_unknown_name(capsys):
+    assert main(["figures", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in FIGURES)
+    assert main(["figures", "--only", "nope"]) == 2
+    assert "unknown figure(s) 'nope'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("make, message", [
