@@ -180,3 +180,40 @@ def test_single_input_channel_against_a_naive_loop(rng):
     for t in range(7):
         h = h @ W.T + x[:, t] @ Uq.T + p["b"]
         np.testing.assert_allclose(y[:, t], np.maximum(h, 0) @ Vq.T + p["c"], rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.parametrize("kind,output", [("ids", "sequence"), ("float1", "last"), ("float3", "sequence")])
+def test_fused_step_against_torch_autograd(rng, kind, output):
+    """Multi-chunk fused loss_and_grad (kron scans, pre-scaled inputs) against torch autograd of
+    an independent per-step loop with straight-through estimators (float64)."""
+    torch = pytest.importorskip("torch")
+    n_in = 1 if kind == "float1" else 3
+    model = HadamRNN(n_in, 32, 4, blocks=2, output=output, dtype="float64", chunk=4)
+    p = model.init(rng)
+    B, T = 3, 13
+    x = (rng.integers(0, n_in, (B, T)) if kind == "ids" else rng.standard_normal((B, T, n_in)))
+    y = rng.integers(0, 4, (B, T) if output == "sequence" else (B,))
+    value, grads = model.loss_and_grad(p, x, y)
+    tp = {k: torch.tensor(v, requires_grad=True) for k, v in p.items()}
+    q = model.quantized_weights(p)
+
+    def ste(w, fixed):
+        return w + (torch.tensor(fixed) - w).detach()
+
+    s = ste(tp["u"], np.sign(p["u"]))
+    W = s[:, None] * torch.tensor(block_sylvester(32, 16) / 4.0)
+    Uq, Vq = ste(tp["U"], q["U"]), ste(tp["V"], q["V"])
+    xt = (torch.nn.functional.one_hot(torch.tensor(x), n_in).double() if kind == "ids" else torch.tensor(x))
+    h = torch.zeros(B, 32, dtype=torch.float64)
+    ys = []
+    for t in range(T):
+        h = h @ W.T + xt[:, t] @ Uq.T + tp["b"]
+        ys.append(torch.relu(h) @ Vq.T + tp["c"])
+    if output == "sequence":
+        loss = torch.nn.functional.cross_entropy(torch.stack(ys, 1).reshape(-1, 4), torch.tensor(y).reshape(-1))
+    else:
+        loss = torch.nn.functional.cross_entropy(ys[-1], torch.tensor(y))
+    loss.backward()
+    assert value == pytest.approx(loss.item(), rel=1e-12)
+    for k in p:
+        np.testing.assert_allclose(grads[k], tp[k].grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=k)
