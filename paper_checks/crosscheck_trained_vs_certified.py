@@ -42,8 +42,10 @@ def _case(name, F, hidden, args, executor, k_implied):
                      lr=args.lr)
     dt = time.perf_counter() - t0
     print(f"\n== {name}: {res.function_class} vs {res.network_class}, L^{args.p:g}(uniform) ==")
+    route = res.certificate["proof"]["route"]
     print(f"certified: sup_F inf_G ||f-g|| >= c = {res.certified:.4g}  [Theorem {res.theorem}, "
-          f"packing m={res.certificate['proof']['ingredients']['packing']['m']}]")
+          f"m={route.get('m')}]" + ("  (witness member: Theorem P holds for that very function)"
+                                    if res.theorem == "P" else ""))
     if res.log2_exceptional_fraction is not None:
         print(f"Corollary R: P_sigma(inf_G ||f_sigma - clip g|| < c) <= 2^{res.log2_exceptional_fraction:.4g}")
     print(f"per-interval confidence {conf:.4f} (family {args.family_confidence:g} over all {k_implied} "
@@ -58,12 +60,12 @@ def _case(name, F, hidden, args, executor, k_implied):
         print(f"{r.kind:<12}{r.m:>6}{r.n_cells:>8}  {e['estimate']:>11.4g}  {_fmt_ci(e['ci_clt']):<22}"
               f"{r.error_clipped['estimate']:>10.4g}  {r.constant_error['estimate']:>9.3g}  "
               f"{r.ratio:>8.3g}  {'yes' if r.implied else 'no':<7}  {cons}")
-    below = [r for r in res.members if not r.implied and r.error["ci_clt"][1] < res.certified]
+    below = [r for r in res.members if not r.implied and r.error["ci_clt"][1] < r.certified]
     print(f"max over members of trained error: {res.worst_case_estimate:.4g} (ratio to c: {res.ratio:.3g}); "
           f"{len(below)} non-certificate member(s) fitted below c -- no contradiction: c bounds the "
           f"worst case over F, not each member.")
     cert_rows = [r for r in res.members if r.implied]
-    gaps = [r.best_upper_estimate / res.certified for r in cert_rows]
+    gaps = [r.best_upper_estimate / r.certified for r in cert_rows]
     if gaps:
         print(f"certificate members: c <= inf_G ||f-g|| <= best estimate (net or constant); "
               f"best/c in [{min(gaps):.3g}, {max(gaps):.3g}] -- for these f the certificate is at most "
@@ -91,7 +93,7 @@ def main(argv=None) -> int:
              ("Holder, d=1", Holder(1, 1.0), [16])]
     executor = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
     try:
-        k_implied = args.members * len(cases)
+        k_implied = args.members * len(cases) + 1     # + the Theorem P witness (d = 1)
         results = [_case(n, F, h, args, executor, k_implied) for n, F, h in cases]
     finally:
         if executor is not None:

@@ -26,12 +26,18 @@ with the CLT interval (asymptotic level) and with the exact-level Hoeffding inte
 (``|f-\bar g|\le B``), which is valid for every ``n`` but too wide to ever fall below a
 certified value of order 1e-4 at feasible ``n`` (docs/crosscheck.md §4).
 
-Members (all of ``F``'s packing of the certificate's construction; code words i.i.d. uniform):
+Members (all of ``F``'s packing of the strongest direct Theorem L certificate's construction;
+code words i.i.d. uniform), and the witness of Theorem P:
 
 * ``"smooth"`` -- the all-ones word at the coarsest scale ``m_min`` (fewest, widest bumps);
 * ``"fit"``    -- random words at the largest ``m`` whose cell count is at most the number of
   hidden units (a scale the MLP can partly fit);
-* ``"certificate"`` -- random words at the certificate's own scale (Corollary R applies).
+* ``"certificate"`` -- random words at the Theorem L certificate's own scale (Corollary R
+  applies);
+* ``"witness"`` -- when the strongest certificate is Theorem P (one-dimensional classes):
+  its witness :math:`f^\star_m` itself. Theorem P bounds :math:`\inf_g\lVert f^\star_m - g\rVert`
+  for that very function, so *every* trained network must have error at least the certified
+  value — a deterministic implication, with no exceptional fraction.
 
 Every member is trained by :func:`approxbounds.nn.regression.fit_regression` in a pure,
 module-level function of a picklable :class:`MemberConfig` (:func:`run_member`): all seeds come
@@ -49,9 +55,10 @@ import numpy as np
 from approxbounds._validation import check_choice, check_int, check_probability, check_real
 
 __all__ = ["MemberConfig", "MemberResult", "CrosscheckResult", "KINDS", "architecture_for_mlp",
-           "corollary_r", "log2_exceptional_fraction", "log2_hamming_ball", "member_configs", "train_member", "run_member", "crosscheck"]
+           "corollary_r", "log2_exceptional_fraction", "log2_hamming_ball", "member_configs",
+           "packing_certificate", "train_member", "run_member", "crosscheck"]
 
-KINDS = ("smooth", "fit", "certificate")
+KINDS = ("smooth", "fit", "certificate", "witness")
 _EXACT_BALL_MAX_N = 200_000
 
 
@@ -258,9 +265,34 @@ def _fit_scale(F, p, construction, delta, m_min, n_hidden_units) -> int:
     return m
 
 
+def packing_certificate(cert):
+    """The strongest direct (not transferred) Theorem L certificate among ``cert`` and its
+    alternatives (the one whose packing gives the members), or ``None``."""
+    for c in (cert, *cert.alternatives):
+        if c.theorem == "L" and not c.transferred:
+            return c
+    return None
+
+
 def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr, batch_size, n_eval,
                    confidence, kinds=KINDS, fit_m=None) -> list[MemberConfig]:
-    """The training jobs of :func:`crosscheck` (words drawn here from ``seed``)."""
+    """The training jobs of :func:`crosscheck` (words drawn here from ``seed``): packing
+    members of the strongest direct Theorem L certificate, and the Theorem P witness when
+    ``cert`` is a Theorem P certificate."""
+    configs = []
+    if "witness" in kinds and cert.theorem == "P":
+        m = int(cert.ingredients["m"])
+        n = int(cert.ingredients["n_teeth"])
+        configs.append(MemberConfig(
+            function_class=F, construction="witness", m=m, delta=0.0, p=float(p), kind="witness",
+            index=0, word=b"", n_cells=n, hidden=tuple(hidden), activation=activation,
+            steps=steps, lr=lr, batch_size=batch_size, seed=_derived_seed(seed, 99, 0),
+            n_eval=n_eval, confidence=confidence, certified=float(cert.value), implied=True))
+    kinds = tuple(k for k in kinds if k != "witness")
+    lcert = packing_certificate(cert)
+    if lcert is None or not kinds:
+        return configs
+    cert = lcert
     ing = cert.ingredients
     pk_ing = ing["packing"]
     construction, m_cert = pk_ing["construction"], int(pk_ing["m"])
@@ -280,7 +312,6 @@ def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr
             plan.append((kind, fit_m, n_members))
         else:
             plan.append((kind, m_cert, n_members))
-    configs = []
     for k_idx, (kind, m, count) in enumerate(plan):
         n_cells = F.packing(m, p, construction=construction, delta=delta).N_grid
         for i in range(count):
@@ -296,13 +327,27 @@ def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr
 
 
 # ------------------------------------------------------------------------------ worker
+class _Witness:
+    """The Theorem P witness as a member: callable on ``(n, 1)`` points, every tooth present."""
+
+    def __init__(self, fn, n_teeth: int):
+        self._fn, self.code_word = fn, np.ones(n_teeth, dtype=np.int8)
+
+    def __call__(self, x):
+        x = np.asarray(x, dtype=float)
+        return self._fn(x[:, 0] if x.ndim == 2 else x)
+
+
 def train_member(cfg: MemberConfig):
     """Build the member ``f`` of ``cfg`` and train the MLP on it: ``(f, RegressionResult)``."""
     from approxbounds.nn.regression import fit_regression
 
     F = cfg.function_class
-    pk = F.packing(cfg.m, cfg.p, construction=cfg.construction, delta=cfg.delta)
-    f = pk.member(_decode_word(cfg))
+    if cfg.kind == "witness":
+        f = _Witness(F.tooth_witness().function(cfg.m), cfg.n_cells)
+    else:
+        pk = F.packing(cfg.m, cfg.p, construction=cfg.construction, delta=cfg.delta)
+        f = pk.member(_decode_word(cfg))
     reg = fit_regression(f, F.d, list(cfg.hidden), cfg.activation, cfg.steps, lr=cfg.lr,
                          batch_size=cfg.batch_size, seed=cfg.seed, p=cfg.p, n_eval=2,
                          confidence=cfg.confidence)
@@ -474,7 +519,8 @@ def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int
     mlp = MLP(F.d, list(hidden), 1, activation=activation)
     arch = architecture_for_mlp(mlp)
     cert = lower_bound(F, arch, norm=p)
-    log2_frac = corollary_r(cert)
+    lcert = packing_certificate(cert)
+    log2_frac = None if lcert is None else corollary_r(lcert)
     configs = member_configs(F, cert, hidden, activation, p=p, n_members=n_members, steps=steps, seed=seed,
                              lr=lr, batch_size=batch_size, n_eval=n_eval, confidence=confidence,
                              kinds=kinds, fit_m=fit_m)

@@ -17,7 +17,7 @@ import pytest
 from approxbounds.classes import Holder, Monotone
 from approxbounds.experiments.crosscheck import (
     KINDS, CrosscheckResult, architecture_for_mlp, crosscheck, log2_exceptional_fraction,
-    log2_hamming_ball, member_configs, run_member, train_member,
+    log2_hamming_ball, member_configs, packing_certificate, run_member, train_member,
 )
 from approxbounds.nn.mlp import MLP
 from approxbounds.nn.regression import empirical_lp_error
@@ -199,11 +199,28 @@ def test_configs_are_picklable_and_words_roundtrip():
     assert all(c.function_class.name == F.name for c in back)
     from approxbounds.experiments.crosscheck import _decode_word
 
+    assert cert.theorem == "P" and cfgs[0].kind == "witness" and cfgs[0].implied
+    assert cfgs[0].certified == cert.value and cfgs[0].m == cert.ingredients["m"]
+    # the packing members come from the strongest direct Theorem L alternative
+    lcert = packing_certificate(cert)
+    assert lcert.theorem == "L" and all(c.certified == lcert.value for c in cfgs[1:])
+    cfgs = cfgs[1:]
     words = [_decode_word(c) for c in cfgs]
     assert [w.size for w in words] == [c.n_cells for c in cfgs]
     assert words[0].tolist() == [1]                         # smooth: all-ones at m_min = 1
     assert not np.array_equal(words[-1], words[-2])          # independent random words
-    assert 0.3 < words[-1].mean() < 0.7                      # uniform bits (N = 4653 here)
+    assert 0.3 < words[-1].mean() < 0.7                      # uniform bits
+
+
+def test_theorem_P_witness_member_is_a_deterministic_check():
+    """For a one-dimensional class the strongest certificate is Theorem P, whose bound holds for
+    its witness itself: every trained network's error on it is at least the certified value."""
+    res = crosscheck(Holder(1, 1.0), [8], steps=300, n_members=1, seed=0, n_eval=4000,
+                     kinds=("witness",))
+    (w,) = res.members
+    assert res.theorem == "P" and w.kind == "witness" and w.implied
+    assert w.error_clipped["estimate"] >= w.certified and w.consistent
+    assert w.n_ones == w.n_cells == res.certificate["proof"]["ingredients"]["n_teeth"]
 
 
 # ----------------------------------------------------------------------- validation, plot
