@@ -302,7 +302,8 @@ class HadamRNN(TrainingGlue, Layer):
 
     def _fill_states(self, cache: HadamCache) -> None:
         """``cache.H[t]`` ← :math:`h_{t+1}`: the input projection of a chunk in one array
-        operation, then :math:`H_t \\mathrel{+}= H_{t-1}W^\\top` step by step."""
+        operation, then the recurrence :math:`h_t = z_t + W h_{t-1}` step by step
+        (:meth:`SignedHadamard.forward_scan <approxbounds.nn.hadamard.SignedHadamard>`)."""
         H, ids, X = cache.H, cache.ids, cache.X
         op = cache.op
         forward_scan = op.forward_scan
