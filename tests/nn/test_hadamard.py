@@ -250,6 +250,7 @@ def test_kron_split():
         m = 2 ** k
         a, b = kron_split(m)
         assert a * b == m and b == (m if m < 32 else 16 if m <= 512 else 32)
-        np.testing.assert_array_equal(np.kron(sylvester(a), sylvester(b)), sylvester(m))
+        if m <= 1024:                                  # dense check (the largest is 512 MiB)
+            np.testing.assert_array_equal(np.kron(sylvester(a), sylvester(b)), sylvester(m))
     with pytest.raises(ValueError, match="power of two"):
         kron_split(24)
