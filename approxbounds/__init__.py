@@ -8,12 +8,14 @@ Public API (top level)
 ----------------------
 Capacity of network classes (:mod:`approxbounds.capacity`, docs/capacity.md)
     ``Activation``, ``Architecture``, ``RecurrentArchitecture`` (HadamRNN, Block-HadamRNN,
-    QORNN, ORNN, piecewise-polynomial RNN classes), ``Bound``, ``capacity_bounds``,
+    QORNN, ORNN, piecewise-polynomial RNN classes), ``StorageClass`` (any network stored in B
+    bits), ``Bound``, ``capacity_bounds``,
     ``vcdim_bound``, ``pdim_bound``, ``log2_growth_bound``, ``log2_class_size``.
 Function classes and measures (:mod:`approxbounds.classes`, docs/function_classes.md)
-    ``Holder``, ``Monotone``, ``Lebesgue``, ``DensityBounded``, ``Empirical``.
+    ``Holder``, ``Monotone``, ``DelayedHolder``, ``MultiLagHolder`` (sequence classes,
+    docs/sequence_classes.md), ``Lebesgue``, ``DensityBounded``, ``Empirical``, ``IIDSequence``.
 Certified lower bounds (:mod:`approxbounds.lower`, docs/theory.md)
-    ``lower_bound``, ``Certificate``.
+    ``lower_bound``, ``storage_lower_bound`` (the storage floor), ``Certificate``.
 Certified upper bounds and the band (:mod:`approxbounds.upper`, docs/upper_bounds.md)
     ``upper_bound``, ``band``, ``UpperCertificate``.
 Rates, rate only [R] (:mod:`approxbounds.rates`, docs/rates.md)
@@ -37,6 +39,7 @@ _LAZY = {
     "Activation": "approxbounds.capacity",
     "Architecture": "approxbounds.capacity",
     "RecurrentArchitecture": "approxbounds.capacity",
+    "StorageClass": "approxbounds.capacity",
     "Bound": "approxbounds.capacity",
     "capacity_bounds": "approxbounds.capacity",
     "vcdim_bound": "approxbounds.capacity",
@@ -46,11 +49,15 @@ _LAZY = {
     # function classes
     "Holder": "approxbounds.classes",
     "Monotone": "approxbounds.classes",
+    "DelayedHolder": "approxbounds.classes",
+    "MultiLagHolder": "approxbounds.classes",
+    "IIDSequence": "approxbounds.classes",
     "Lebesgue": "approxbounds.classes",
     "DensityBounded": "approxbounds.classes",
     "Empirical": "approxbounds.classes",
     # lower bounds
     "lower_bound": "approxbounds.lower",
+    "storage_lower_bound": "approxbounds.lower",
     "Certificate": "approxbounds.lower",
     # upper bounds and the band
     "upper_bound": "approxbounds.upper",

@@ -16,6 +16,7 @@ from approxbounds.capacity.grid import bhlm_vcdim_grid, evaluate
 from approxbounds.capacity.growth import log2_growth_bound
 from approxbounds.capacity.pseudodim import pdim_bound
 from approxbounds.capacity.recurrent import RecurrentArchitecture
+from approxbounds.capacity.storage import StorageClass
 from approxbounds.capacity.sauer import (ln_sauer_closed, ln_sauer_sum, log2_sauer_closed,
                                          log2_sauer_sum, sauer_sum_exact)
 from approxbounds.capacity.summary import capacity_bounds
@@ -23,6 +24,7 @@ from approxbounds.capacity.vcdim import vcdim_bound
 
 __all__ = [
     "RecurrentArchitecture",
+    "StorageClass",
     "ACTIVATION_NAMES", "Activation", "Architecture", "Quantization", "Bound",
     "vcdim_bound", "pdim_bound", "log2_growth_bound", "log2_class_size", "capacity_bounds",
     "bhlm_vcdim", "bhlm_pdim", "bhlm_vcdim_by_growth", "bhlm_growth_bound",

@@ -5,6 +5,9 @@ Public API (stable; used by :mod:`approxbounds.lower`)
 Measures
     ``Lebesgue(d)``, ``DensityBounded(d, kappa)`` (κ ∈ (0,1]), ``Empirical(points)``.
 Classes (``FunctionClass`` subclasses)
+    ``DelayedHolder(d, alpha, lag, length)`` and ``MultiLagHolder(d, alpha, lags, length)``:
+    sequence classes ``x_1..x_T -> f(x_{T-k})`` (docs/sequence_classes.md), with the
+    measure ``IIDSequence(base, T)``.
     ``Holder(d, alpha)`` — a = 0, B = ½; constructions ("tent",) for α ≤ 1, ("polynomial",)
     for α > 1.  ``Monotone(d)`` — a = 0, B = 1; constructions ("A",) or ("A", "B") for d ≥ 2.
 FunctionClass methods
@@ -37,13 +40,15 @@ from approxbounds.classes.base import EntropyExponent, FunctionClass
 from approxbounds.classes.bumps import PolynomialBump, tent, tent_lp_norm_p
 from approxbounds.classes.constructions import MembershipCheck
 from approxbounds.classes.holder import Holder
-from approxbounds.classes.measures import DensityBounded, Empirical, Lebesgue, Measure
+from approxbounds.classes.measures import DensityBounded, Empirical, IIDSequence, Lebesgue, Measure
 from approxbounds.classes.monotone import Monotone, SupNormObstruction
+from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
 from approxbounds.classes.packing import M_MAX, Packing, PackingScales, ScalePoint, SeparationCheck, SignFamily
 from approxbounds.classes.varshamov_gilbert import vg_log2_size
 
 __all__ = [
-    "FunctionClass", "Holder", "Monotone", "Measure", "Lebesgue", "DensityBounded", "Empirical",
+    "FunctionClass", "Holder", "Monotone", "DelayedHolder", "MultiLagHolder", "Measure",
+    "Lebesgue", "DensityBounded", "Empirical", "IIDSequence",
     "Packing", "PackingScales", "ScalePoint", "SignFamily", "SeparationCheck", "MembershipCheck",
     "EntropyExponent", "SupNormObstruction", "tent", "tent_lp_norm_p", "PolynomialBump",
     "vg_log2_size", "M_MAX",

@@ -8,7 +8,8 @@
 """
 from approxbounds.lower.api import NoCertificateError, certificates, lower_bound
 from approxbounds.lower.certificate import THEOREMS, Certificate, CertificateError
+from approxbounds.lower.storage import storage_floor, storage_lower_bound
 from approxbounds.lower.tails import smallest_sample_size
 
-__all__ = ["lower_bound", "certificates", "Certificate", "CertificateError",
+__all__ = ["lower_bound", "storage_lower_bound", "storage_floor", "certificates", "Certificate", "CertificateError",
            "NoCertificateError", "THEOREMS", "smallest_sample_size"]

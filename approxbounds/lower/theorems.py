@@ -471,7 +471,10 @@ def probability_measure_problem(desc) -> str | None:
     * ``density_bounded``: a probability density ``>= kappa`` on the unit cube, which needs
       ``0 < kappa <= 1`` (``kappa > 1`` would give total mass ``> 1``);
     * ``empirical``: weights ``1/n`` on ``n >= 1`` points, total mass ``n * (1/n) = 1``
-      (checked in exact rational arithmetic).
+      (checked in exact rational arithmetic);
+    * ``iid_sequence``: the product of ``length >= 1`` copies of a probability measure on
+      ``[0,1]^d`` (checked recursively) is a probability measure on sequences (the product of
+      masses 1 is 1).
     """
     if not isinstance(desc, dict) or "name" not in desc:
         return f"the measure is not described (got {desc!r})"
@@ -495,6 +498,15 @@ def probability_measure_problem(desc) -> str | None:
         if Fraction(1, int(n)) * int(n) != 1:  # pragma: no cover - exact arithmetic
             return "empirical weights do not sum to 1"
         return None
+    if name == "iid_sequence":
+        T = desc.get("length")
+        if isinstance(T, bool) or not isinstance(T, Integral) or T < 1:
+            return f"sequence length must be an integer >= 1, got {T!r}"
+        base = desc.get("base")
+        if not isinstance(base, dict) or base.get("d") != d or base.get("name") == "iid_sequence":
+            return f"the base of an i.i.d. sequence measure must be a measure on [0,1]^{d}, got {base!r}"
+        inner = probability_measure_problem(base)
+        return None if inner is None else f"base measure: {inner}"
     return f"measure {name!r} is not known to be a probability measure"
 
 
