@@ -19,8 +19,9 @@ rates`)
 
 :func:`rich` wraps any of them in an object with ``_repr_markdown_``, ``_repr_latex_`` and
 ``_repr_html_`` (``display(rich(cert))`` in a notebook); the classes themselves can delegate
-their ``_repr_*_`` methods here (this module imports none of them: it reads public attributes
-only, so there is no import cycle). Values are printed to 4 significant digits in scientific notation,
+their ``_repr_*_`` methods here (this module imports none of them, nor anything that imports
+them -- only :mod:`approxbounds.norms` -- and reads public attributes, so there is no import
+cycle). Values are printed to 4 significant digits in scientific notation,
 so a certified value of 1e-9 never shows as ``0.0``.
 """
 from __future__ import annotations
@@ -77,16 +78,13 @@ def _norm_label(norm) -> str:
 # ------------------------------------------------------------------------------ certificates
 def _cert_parts(cert) -> dict:
     """Lower (``Certificate``) or upper (``UpperCertificate``) certificate, from its claim."""
-    from approxbounds.claims import THEOREMS
-
-    lab = cert.claim.labels()
+    lab = cert.to_dict(alternatives=False)["labels"]      # the file's labels: names, statement
     upper = cert.claim.statement == "upper"
-    th = THEOREMS.get(cert.theorem)
     how = lab["theorem"]
     if getattr(cert, "transferred", False):
         how += f" at {cert.certified_view().norm_label}, carried over by Lemma T"
     return {"F": lab["function_class"], "G": lab["network_class"], "norm": lab["norm"],
-            "value": cert.value, "how": how, "statement": th.statement if th else "",
+            "value": cert.value, "how": how, "statement": lab.get("statement", ""),
             "tags": sorted(set(cert.tags.values())), "n_statements": len(cert.tags),
             "p": _norm_tex(cert.norm), "upper": upper,
             "rel": r"\le" if upper else r"\ge", "rel_html": "≤" if upper else "≥",
