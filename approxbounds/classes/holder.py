@@ -90,19 +90,22 @@ class Holder(FunctionClass):
         return SignFamily(self, self._construction(None, math.inf), m)
 
     def tooth_witness(self):
-        """The tent-teeth witness of Theorem P (d = 1, alpha <= 1; docs/theory.md).
+        """The witness of Theorem P (d = 1; docs/theory.md): tent teeth for alpha <= 1, the
+        polynomial bumps of the alpha > 1 construction otherwise.
 
         Raises
         ------
         ValueError
-            For d > 1 or alpha > 1 (no witness with proved shape constants).
+            For d > 1 (no witness: a piece boundary can cut many cells).
         """
         from approxbounds.classes.witnesses import ToothWitness
 
-        if self.d != 1 or self.alpha > 1:
-            raise ValueError(f"Theorem P's tent witness needs d = 1 and alpha <= 1, got d={self.d}, "
-                             f"alpha={self.alpha:g}")
-        return ToothWitness("tent", self.alpha)
+        if self.d != 1:
+            raise ValueError(f"Theorem P's witnesses need d = 1, got d={self.d}")
+        if self.alpha <= 1:
+            return ToothWitness("tent", self.alpha)
+        con = self._construction(None, math.inf)
+        return ToothWitness("poly", self.alpha, r=int(self.r), c=float(con.c))
 
     def entropy_exponent(self, norm=2) -> EntropyExponent:
         """d/α, the same for every L^p and the sup norm (Kolmogorov–Tikhomirov 1959) [R]."""

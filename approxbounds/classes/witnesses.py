@@ -20,6 +20,13 @@ are proved in docs/theory.md §"Theorem P" [P]:
   \varphi((x - j h)/h)`; ``n = m``, :math:`H = \tfrac12 m^{-\alpha}`,
   :math:`\psi(u) = 1 - |2u - 1|`. Affine and constant pieces alike:
   :math:`\kappa_p = 2^{-p}/(p+1)`, :math:`\kappa_\infty = 1/2`.
+* ``poly`` (Hölder balls, :math:`\alpha > 1`, d = 1): the all-ones member of the polynomial
+  construction, :math:`f^\star_m = \sum_{j<m} c\,h^\alpha \psi((x - jh)/h)` with
+  :math:`\psi(u) = (4u(1-u))^{k}`, ``k = r + 1`` and the construction's exact constant ``c``;
+  ``n = m``, :math:`H = c\,m^{-\alpha}`. With :math:`v_k = \mathrm{Var}\,\psi(U)` (an exact
+  rational, ``U`` uniform): :math:`\kappa_p \ge v_k^{p/2}` for ``p >= 2`` and
+  :math:`\kappa_p \ge v_k^{p}` for ``1 <= p < 2`` (certified lower bounds; equality at
+  ``p = 2``), :math:`\kappa_\infty = 1/2`, affine and constant pieces alike.
 * ``step`` (monotone functions, d = 1): the staircase :math:`f^\star_m(x) = \lfloor m x
   \rfloor / m` (clipped to ``[0, 1 - 1/m]``), intervals centred on its ``n = m - 1`` interior
   jumps, :math:`H = 1/m`, :math:`\psi(u) = 1[u \ge 1/2]`. Constant pieces:
@@ -39,28 +46,42 @@ from approxbounds.norms import Norm
 
 __all__ = ["ToothWitness", "SHAPES", "PIECE_KINDS"]
 
-SHAPES = ("tent", "step")
+SHAPES = ("tent", "poly", "step")
 PIECE_KINDS = ("affine", "constant")
 
 
 @dataclass(frozen=True)
 class ToothWitness:
-    """The tooth witness of a one-dimensional class (module docstring).
+    r"""The tooth witness of a one-dimensional class (module docstring).
 
     Parameters
     ----------
-    shape : {"tent", "step"}
+    shape : {"tent", "poly", "step"}
     alpha : float
-        Hölder exponent of the tent teeth, in ``(0, 1]`` (ignored for ``step``: use 1).
+        Hölder exponent of the teeth: in ``(0, 1]`` for ``tent``, ``> 1`` for ``poly``
+        (ignored for ``step``: use 1).
+    r : int
+        ``poly`` only: the bump is :math:`(4u(1-u))^{r+1}` (``r = ceil(alpha) - 1``).
+    c : float
+        ``poly`` only: the construction's amplitude constant (teeth of height
+        :math:`c\,m^{-\alpha}`).
     """
 
     shape: str
     alpha: float = 1.0
+    r: int = 0
+    c: float = 0.5
 
     def __post_init__(self):
         check_choice("shape", self.shape, SHAPES)
-        if not (0.0 < float(self.alpha) <= 1.0):
-            raise ValueError(f"alpha of a tooth witness must lie in (0, 1], got {self.alpha!r}")
+        a = float(self.alpha)
+        if self.shape == "poly":
+            if not (a > 1.0 and isinstance(self.r, int) and self.r >= 1 and 0.0 < float(self.c) <= 0.5):
+                raise ValueError(f"a poly witness needs alpha > 1, an integer r >= 1 and 0 < c <= 1/2, "
+                                 f"got alpha={self.alpha!r}, r={self.r!r}, c={self.c!r}")
+        elif not (0.0 < a <= 1.0) or self.r != 0 or self.c != 0.5:
+            raise ValueError(f"alpha of a {self.shape} witness must lie in (0, 1] (with r = 0, "
+                             f"c = 1/2), got alpha={self.alpha!r}, r={self.r!r}, c={self.c!r}")
 
     # ------------------------------------------------------------------ scales
     @property
@@ -71,20 +92,32 @@ class ToothWitness:
     def n_teeth(self, m: int) -> int:
         """Number ``n`` of disjoint tooth intervals at scale ``m``."""
         m = check_int("m", m, minimum=self.m_min)
-        return m if self.shape == "tent" else m - 1
+        return m - 1 if self.shape == "step" else m
 
     def ln_height(self, m: int) -> float:
-        """``ln H``: ``ln(1/2) - alpha ln m`` (tent) or ``-ln m`` (step)."""
-        if self.shape == "tent":
-            return -math.log(2.0) - float(self.alpha) * math.log(m)
-        return -math.log(m)
+        """``ln H``: ``ln c - alpha ln m`` (tent: ``c = 1/2``; poly) or ``-ln m`` (step)."""
+        if self.shape == "step":
+            return -math.log(m)
+        return math.log(float(self.c)) - float(self.alpha) * math.log(m)
 
     def height_mp(self, m: int):
         """``H`` at the current mpmath precision."""
         m = mpmath.mpf(m)
-        if self.shape == "tent":
-            return mpmath.power(m, -mpmath.mpf(float(self.alpha))) / 2
-        return 1 / m
+        if self.shape == "step":
+            return 1 / m
+        return mpmath.mpf(float(self.c)) * mpmath.power(m, -mpmath.mpf(float(self.alpha)))
+
+    def variance_poly(self):
+        r"""Exact :math:`\mathrm{Var}\,\psi(U)` for ``psi = (4u(1-u))^k``, ``k = r + 1``:
+        :math:`E\psi = 4^k (k!)^2/(2k+1)!`, :math:`E\psi^2 = 4^{2k} ((2k)!)^2/(4k+1)!`
+        (Beta integrals)."""
+        from fractions import Fraction
+
+        k = self.r + 1
+        f = math.factorial
+        m1 = Fraction(4**k * f(k) ** 2, f(2 * k + 1))
+        m2 = Fraction(4 ** (2 * k) * f(2 * k) ** 2, f(4 * k + 1))
+        return m2 - m1 * m1
 
     # ------------------------------------------------------------------ shape constants
     def ln_kappa(self, norm, pieces: str) -> float:
@@ -102,6 +135,10 @@ class ToothWitness:
         p = mpmath.mpf(norm.p)
         if self.shape == "tent":                   # 2^-p / (p + 1)
             return -p * mpmath.log(2) - mpmath.log(p + 1)
+        if self.shape == "poly":                   # Var^(p/2) (p >= 2), Var^p (p < 2)
+            v = self.variance_poly()
+            ln_v = mpmath.log(mpmath.mpf(v.numerator)) - mpmath.log(mpmath.mpf(v.denominator))
+            return (p / 2 if p >= 2 else p) * ln_v
         if pieces == "constant":                   # 2^-p
             return -p * mpmath.log(2)
         return p * mpmath.log((mpmath.sqrt(2) - 1) / 2)   # ((sqrt 2 - 1)/2)^p
@@ -110,13 +147,17 @@ class ToothWitness:
     def function(self, m: int):
         """``f*_m`` as a vectorised callable on ``[0, 1]``."""
         m = check_int("m", m, minimum=self.m_min)
-        if self.shape == "tent":
-            c = 0.5 * m ** (-float(self.alpha))
+        if self.shape in ("tent", "poly"):
+            c = float(self.c) * m ** (-float(self.alpha))
+            k = self.r + 1
+            tent = self.shape == "tent"
 
             def f(x):
                 u = np.asarray(x, dtype=float) * m
                 frac = u - np.clip(np.floor(u), 0, m - 1)
-                return c * np.maximum(0.0, 1.0 - np.abs(2.0 * frac - 1.0))
+                if tent:
+                    return c * np.maximum(0.0, 1.0 - np.abs(2.0 * frac - 1.0))
+                return c * (4.0 * frac * (1.0 - frac)) ** k
         else:
             def f(x):
                 u = np.floor(np.asarray(x, dtype=float) * m)
@@ -127,8 +168,11 @@ class ToothWitness:
         """``(n, 2)`` array of the tooth intervals ``[a_j, a_j + 1/m]``."""
         n = self.n_teeth(m)
         j = np.arange(n, dtype=float)
-        left = j / m if self.shape == "tent" else (j + 0.5) / m
+        left = (j + 0.5) / m if self.shape == "step" else j / m
         return np.stack([left, left + 1.0 / m], axis=1)
 
     def to_dict(self) -> dict:
-        return {"shape": self.shape, "alpha": float(self.alpha)}
+        out = {"shape": self.shape, "alpha": float(self.alpha)}
+        if self.shape == "poly":
+            out.update(r=int(self.r), c=float(self.c))
+        return out

@@ -99,7 +99,7 @@ def test_explain_and_summary_for_every_theorem():
 
 
 @pytest.mark.parametrize("F,G,norm", [
-    (Holder(1, 2), "1,33,1", 8),
+    (Holder(2, 3.0), "2,10,1", 8),
     (Monotone(2), Architecture.parse("2,3,1", activation="hard_threshold"), "sup"),
 ])
 def test_transferred_roundtrip_and_explain(F, G, norm):

@@ -51,7 +51,7 @@ def _certs():
         "P_sup_threshold": lower_bound(Monotone(1), hard.__class__.parse("1,5,1", activation="hard_threshold"),
                                        norm="sup"),
         "P_density": lower_bound(Monotone(1), "1,4,3,1", norm=3, measure=DensityBounded(1, 0.25)),
-        "T_L": lower_bound(Holder(1, 2), "1,33,1", norm=8),
+        "T_L": lower_bound(Holder(2, 2.0), "2,10,1", norm=8),
         "T_sup": lower_bound(Monotone(2), hard, norm="sup"),
         "T_C": [a for a in [lower_bound(Holder(2, 1.0), quant, norm=4)] +
                 lower_bound(Holder(2, 1.0), quant, norm=4).alternatives if a.transferred and a.theorem == "C"],
