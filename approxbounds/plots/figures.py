@@ -120,6 +120,27 @@ def _yarotsky(ax, smoke):
     plot_yarotsky_gadget((1, 2, 3, 4), ax=ax)
 
 
+def _band(ax, smoke):
+    from approxbounds.plots.band import band_plot_data, plot_band
+
+    widths = (2, 8, 32, 128) if smoke else (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+    plot_band(band_plot_data(Holder(1, 1.0), 2, widths=widths), ax=ax)
+
+
+def _storage_floor(ax, smoke):
+    """Certified floor eps(B) for the report's delayed Hölder class, and the recurrent models
+    of the RNN cross-check placed by their exact storage account, each trained on a member of
+    the storage certificate's packing (300 Adam steps; 30 in the smoke report)."""
+    from approxbounds.classes import DelayedHolder
+    from approxbounds.experiments.crosscheck_rnn import crosscheck_rnn
+    from approxbounds.plots.storage import plot_storage_floor, storage_floor_curve, storage_points
+
+    F = DelayedHolder(1, 1.0, 3, 8)
+    points = storage_points(crosscheck_rnn(F, n_members=1, steps=30 if smoke else 300,
+                                           kinds=("certificate",), n_eval=1000 if smoke else 4000))
+    plot_storage_floor(storage_floor_curve(F, 200, 20000, n=8 if smoke else 25), points, ax=ax)
+
+
 #: file stem -> recipe (the order in which they are drawn and listed)
 FIGURES = {
     "holder_d2_alpha1_L2_bounds_vs_W": FigureRecipe(
@@ -142,6 +163,14 @@ FIGURES = {
         "monotone: certified bound vs p at a fixed architecture", _p_certified),
     "yarotsky_gadget": FigureRecipe(
         "Yarotsky's square gadget f_m - x^2 for m = 1..4", _yarotsky),
+    "band_holder_d1_L2": FigureRecipe(
+        "Hölder d=1, alpha=1, L^2 vs 1,k,1 ReLU nets: the certified band (Theorem P below, "
+        "interpolating networks above) and the literature upper rates [R]", _band),
+    "storage_floor": FigureRecipe(
+        "delayed Hölder (d=1, alpha=1, lag 3, T=8), L^2: the certified storage floor eps(B) "
+        "(Theorem C on B-bit networks) and the recurrent models placed by their exact storage "
+        "account (HadamRNN, Block-HadamRNN, QORNN, float ReLU RNN)", _storage_floor,
+        figsize=(7.2, 4.4)),
 }
 
 

@@ -142,6 +142,27 @@ def _collect_figures(ctx, results, data):
     return out
 
 
+# ------------------------------------------------------------------------------ band, recurrent
+def _band_jobs(ctx):
+    return [Job("approxbounds.report.bands:band_job", {"smoke": bool(ctx.cfg.smoke)})]
+
+
+def _recurrent_jobs(ctx):
+    return [Job("approxbounds.report.recurrent:recurrent_job", {"smoke": bool(ctx.cfg.smoke)})]
+
+
+def _band_markdown(data):
+    from approxbounds.report.bands import band_lines
+
+    return band_lines(data)
+
+
+def _recurrent_markdown(data):
+    from approxbounds.report.recurrent import recurrent_lines
+
+    return recurrent_lines(data)
+
+
 # ------------------------------------------------------------------------------ summary
 def _collect_done_when(ctx, results, data):
     from approxbounds.report.sweep import DONE_WHEN
@@ -154,9 +175,12 @@ def _collect_done_when(ctx, results, data):
                      "passed": bool(abs(row["fitted_slope"] - predicted) <= 0.05)})
     bounds = data["bounds"]
     n_ver = sum(1 for r in bounds if r["verified"])
+    band_ok = data.get("bands", {}).get("soundness", True)
+    rec_ok = all(r["verified"] for r in data.get("recurrent", {}).get("rows", []))
     return {"slopes": done, "all_verified": n_ver == len(bounds), "n_verified": n_ver,
-            "n_bounds": len(bounds),
-            "passed": all(d["passed"] for d in done) and n_ver == len(bounds) and data["checks"]["passed"]}
+            "n_bounds": len(bounds), "band_soundness": band_ok, "recurrent_verified": rec_ok,
+            "passed": (all(d["passed"] for d in done) and n_ver == len(bounds)
+                       and data["checks"]["passed"] and band_ok and rec_ok)}
 
 
 #: the report's sections, in report.md order
@@ -166,6 +190,10 @@ SECTIONS = [
     Section("bounds", jobs=_bound_jobs,
             collect=lambda ctx, results, data: [row for rows in results for row in rows],
             markdown=md.bounds_lines),
+    Section("bands", jobs=_band_jobs, collect=lambda ctx, results, data: results[0],
+            markdown=_band_markdown),
+    Section("recurrent", jobs=_recurrent_jobs, collect=lambda ctx, results, data: results[0],
+            markdown=_recurrent_markdown),
     Section("checks", jobs=_check_jobs, collect=_collect_checks, markdown=md.checks_lines),
     Section("figures", jobs=_figure_jobs, collect=_collect_figures, markdown=md.figures_lines),
 ]

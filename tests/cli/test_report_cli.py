@@ -14,7 +14,7 @@ def test_report_smoke(tmp_path, capsys):
     assert printed.count("-> PASS") == 2 and "checks: 5/5 passed" in printed
     data = json.loads((out / "report.json").read_text())
     assert data["command"] == "approxbounds report --smoke" and data["done_when"]["passed"]
-    assert len(list((out / "figures").glob("*.png"))) == 9
+    assert len(list((out / "figures").glob("*.png"))) == 11
     assert (out / "report.md").read_text().startswith("# approxbounds report")
 
 

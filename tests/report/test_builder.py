@@ -17,7 +17,7 @@ def test_files_written(smoke_report):
     assert res["markdown"] == out / "report.md" and res["json"] == out / "report.json"
     from approxbounds.plots.figures import FIGURES
 
-    assert len(res["figures"]) == len(FIGURES) == 9
+    assert len(res["figures"]) == len(FIGURES) == 11
     for fig in res["figures"]:
         assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in out.rglob("*") if ".tmp" in p.name]      # nothing half-written

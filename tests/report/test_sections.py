@@ -21,11 +21,13 @@ def serial():
 
 
 def test_sections_in_markdown_order(serial):
-    assert [s.key for s in SECTIONS] == ["done_when", "slopes", "bounds", "checks", "figures"]
+    assert [s.key for s in SECTIONS] == ["done_when", "slopes", "bounds", "bands", "recurrent",
+                                         "checks", "figures"]
     assert set(serial) >= {s.key for s in SECTIONS} | {"settings", "command", "version"}
     assert len(serial["bounds"]) == 2 * 2 * 2 * 3 and serial["figures"] == {}
     md = render_markdown(serial)
     positions = [md.index(h) for h in ("## Slope checks", "## Fitted slopes", "## Certified lower bounds",
+                                       "## The certified band", "## Recurrent and quantized",
                                        "## Numeric proof checks", "## Figures")]
     assert positions == sorted(positions)
 
