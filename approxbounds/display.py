@@ -65,8 +65,7 @@ def _tex_text(s: str) -> str:
 def _norm_tex(norm) -> str:
     from approxbounds.norms import Norm
 
-    n = Norm.parse(norm)
-    return r"\infty" if n.is_sup else (str(int(n.p)) if n.p.is_integer() else repr(n.p))
+    return Norm.parse(norm).subscript
 
 
 def _norm_label(norm) -> str:

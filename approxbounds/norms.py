@@ -137,6 +137,12 @@ class Norm:
         return r"$\|\cdot\|_\infty$" if self.is_sup else f"$L^{{{_fmt(self.p)}}}$"
 
     @property
+    def subscript(self) -> str:
+        r"""LaTeX subscript of the norm symbol: ``"2"``, ``"1.5"``, ``"\infty"`` (for
+        :math:`\|\cdot\|_{p}`)."""
+        return r"\infty" if self.is_sup else _fmt(self.p)
+
+    @property
     def short(self) -> str:
         """Compact text for file names and table headers: ``"p2"``, ``"p1.5"``, ``"sup"``."""
         return "sup" if self.is_sup else f"p{_fmt(self.p)}"

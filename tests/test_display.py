@@ -97,3 +97,16 @@ def test_displayed_classes_can_delegate_without_an_import_cycle():
                 "approxbounds.capacity.bound", "approxbounds.rates.exponents"):
         graph[mod].add("approxbounds.display")
     assert cycles.find_cycle(graph) is None
+
+
+def test_bound_and_rate_show_themselves_in_notebooks():
+    """Bound and Rate carry the rich-display hooks (IPython calls _repr_*_)."""
+    import approxbounds as ab
+    from approxbounds.display import bound_html, bound_latex, bound_markdown, rate_latex, rate_markdown
+
+    b = ab.vcdim_bound(ab.Architecture.parse("1,10,1"))
+    r = ab.rate(ab.Holder(2, 1.0), "relu", 2)
+    assert b._repr_markdown_() == bound_markdown(b) and b._repr_latex_() == bound_latex(b)
+    assert b._repr_html_() == bound_html(b) and "VC dimension" in b._repr_html_()
+    assert r._repr_markdown_() == rate_markdown(r) and r._repr_latex_() == rate_latex(r)
+    assert "[R]" in r._repr_markdown_()

@@ -83,6 +83,22 @@ class Bound:
     def certified(self) -> bool:
         return self.tag in ("V", "P")
 
+    # rich display in notebooks (approxbounds.display owns the formatting)
+    def _repr_markdown_(self) -> str:
+        from approxbounds.display import bound_markdown
+
+        return bound_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from approxbounds.display import bound_latex
+
+        return bound_latex(self)
+
+    def _repr_html_(self) -> str:
+        from approxbounds.display import bound_html
+
+        return bound_html(self)
+
     def copy(self) -> "Bound":
         """A copy whose ``ingredients`` (deep-copied) can be edited freely."""
         return Bound(self.quantity, self.method, self.value, self.tag, self.source,

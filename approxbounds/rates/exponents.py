@@ -157,6 +157,22 @@ class Rate:
         return (f"{self.F_name} by {self.G_name} in {norm}: dist >~ ({self.size})^({self.exponent})"
                 f" * {self.log_factors}  [rate only, R; theorem {self.theorem}]")
 
+    # rich display in notebooks (approxbounds.display owns the formatting)
+    def _repr_markdown_(self) -> str:
+        from approxbounds.display import rate_markdown
+
+        return rate_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from approxbounds.display import rate_latex
+
+        return rate_latex(self)
+
+    def _repr_html_(self) -> str:
+        from approxbounds.display import rate_html
+
+        return rate_html(self)
+
     def latex(self) -> str:
         """LaTeX of the rate statement, e.g. ``\\operatorname{dist} \\gtrsim ...``."""
         if not self.has_rate:
