@@ -6,9 +6,9 @@ orthogonal W stored as n sign bits, 4-bit U and V — performs close to a full-p
 network of the same hidden size at a small fraction of its storage. Made measurable here as: on
 every task where both finished, HadamRNN (n = 128) reaches a test accuracy within 5 points of the
 full-precision ORNN (n = 128) with at least 100x fewer bits. Block-HadamRNN (q = 4 blocks, 75 %
-zeros in W) and HadamRNN n = 512 are reported alongside. The HadamRNN runs train the sign vector u
-with a 10x smaller Adam step (u at lr 1e-4) than the other parameters; one run
-(``sfmnist_hadamrnn128_official_u``) keeps the official u at lr 1e-3 for comparison.
+zeros in W) and HadamRNN n = 512 are reported alongside. The HadamRNN runs keep the sign vector u
+frozen at its random initialisation (W binary and exactly orthogonal, not learned); comparison runs
+train u at the official lr 1e-3 (``*_official_u``) or at 1e-4 (``*_u01``), docs/rnn.md §8.
 
 Runs: one TOML file each in ``paper_checks/configs/fashion/`` (task, model, budget; every file
 also runs alone with ``approxbounds train --config FILE``). The budget is set for a shared 2-core
@@ -67,8 +67,9 @@ def _configs(patterns) -> list[Path]:
 def _label(cfg: dict) -> str:
     name = {"hadamrnn": "HadamRNN", "block-hadamrnn": f"Block-HadamRNN (q={cfg['blocks']})",
             "ornn": "ORNN (fp32)"}.get(cfg["model"], cfg["model"])
-    u = "" if cfg.get("u_lr_scale", 1.0) == 1.0 or cfg["model"] not in ("hadamrnn", "block-hadamrnn") \
-        else f", u step x{cfg['u_lr_scale']:g}"
+    scale = cfg.get("u_lr_scale", 1.0)
+    u = "" if cfg["model"] not in ("hadamrnn", "block-hadamrnn") else \
+        ", u trained" if scale == 1.0 else ", u frozen" if scale == 0.0 else f", u step x{scale:g}"
     return f"{name}, n={cfg['hidden']}{u}"
 
 

@@ -43,7 +43,7 @@ def test_fashion_suite_runs_selected_configs_and_summarises(tmp_path):
     r = _run("fashion_mnist.py", "--out", str(out), "--only", "sfmnist_hadamrnn128", "sfmnist_ornn128",
              "--data", str(data), "--steps", "2", "--hidden", "8", "--n-val", "10", "--checkpoint-every", "1")
     assert r.returncode in (0, 1), r.stderr
-    assert "| sequential Fashion-MNIST | HadamRNN, n=8, u step x0.1 |" in r.stdout
+    assert "| sequential Fashion-MNIST | HadamRNN, n=8, u frozen |" in r.stdout
     assert "| sequential Fashion-MNIST | ORNN (fp32), n=8 |" in r.stdout
     summary = json.loads((out / "summary.json").read_text())
     assert {row["name"] for row in summary["rows"]} == {"sfmnist_hadamrnn128", "sfmnist_ornn128"}
