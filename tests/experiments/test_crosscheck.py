@@ -249,6 +249,6 @@ def test_corollary_r_claims_nothing_for_transferred_certificates():
     from approxbounds import Architecture, Holder, lower_bound
     from approxbounds.experiments.crosscheck import corollary_r
 
-    cert = lower_bound(Holder(1, 2.0), Architecture.parse("1,33,1"), norm=8)
+    cert = lower_bound(Holder(2, 3.0), Architecture.parse("2,10,1"), norm=8)
     assert cert.transferred
     assert corollary_r(cert) is None
