@@ -21,14 +21,13 @@ re-checks each inequality of the chain with mpmath (:mod:`approxbounds.lower.ver
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from approxbounds._json import from_json, to_json
-from approxbounds.claims import THEOREMS, CertificateError, Claim, ClaimError, theorem_label
+from approxbounds.certificate_base import FORMAT, VERSION, ClaimedCertificate
+from approxbounds.claims import THEOREMS, CertificateError, ClaimError, theorem_label
 from approxbounds.norms import Norm
 
 from .derive import RESTATED
-from .record import FORMAT, VERSION, parse_record
 from .theorems import LEMMA_T_STATEMENT
 
 __all__ = ["Certificate", "CertificateError", "ClaimError", "THEOREMS", "theorem_label", "FORMAT",
@@ -37,12 +36,13 @@ __all__ = ["Certificate", "CertificateError", "ClaimError", "THEOREMS", "theorem
 _TRANSFER_KEYS = ("certified_norm", "certified_measure")
 
 
-@dataclass
-class Certificate:
+class Certificate(ClaimedCertificate):
     """A certified lower bound ``sup_{f in F} inf_{g in G} ||f - g|| >= value``.
 
     Build certificates with :func:`approxbounds.lower.lower_bound` (or read them with
     :meth:`from_dict`); the constructor does not check the proof — :meth:`verify` does.
+    The claim, the file format and the output shared with upper bounds are those of
+    :class:`approxbounds.certificate_base.ClaimedCertificate`.
 
     Parameters
     ----------
@@ -58,69 +58,17 @@ class Certificate:
         The other applicable certificates (weaker or equal), strongest first.
     """
 
-    claim: Claim
-    route: dict
-    ingredients: dict
-    tags: dict
-    alternatives: list = field(default_factory=list)
-
-    def __post_init__(self):
-        if not isinstance(self.claim, Claim):
-            raise TypeError(f"claim must be a Claim, got {type(self.claim).__name__}")
-        if self.claim.statement != "lower":
-            raise ValueError("a Certificate certifies a lower bound (claim.statement = 'lower')")
-        bad = {k: t for k, t in self.tags.items() if t not in ("V", "P")}
-        if bad:
-            raise ValueError(f"a certificate may rely only on [V]/[P] statements; got {bad}")
-
-    # ------------------------------------------------------------------ the claim
-    @property
-    def value(self) -> float:
-        return self.claim.value
-
-    @property
-    def theorem(self) -> str:
-        return self.claim.theorem
-
-    @property
-    def norm(self) -> Norm:
-        return self.claim.norm
-
-    @property
-    def measure(self) -> dict | None:
-        """The claim's measure description (``None`` for the sup norm)."""
-        return self.claim.measure
-
-    def objects(self):
-        """``(F, G, norm, mu)`` rebuilt from the claim."""
-        return self.claim.rebuild()
-
-    @property
-    def function_class(self) -> str:
-        """Label of F (for humans)."""
-        return self.claim.labels()["function_class"]
-
-    @property
-    def network_class(self) -> str:
-        """Label of G (for humans)."""
-        return self.claim.labels()["network_class"]
-
-    @property
-    def norm_label(self) -> str:
-        return self.claim.labels()["norm"]
+    STATEMENT = "lower"
+    _WRONG_STATEMENT = "a Certificate certifies a lower bound (claim.statement = 'lower')"
 
     # ------------------------------------------------------------------ checking
-    def verify(self, dps: int = 50) -> bool:
+    @staticmethod
+    def _verify_record(data: dict, dps: int):
         """Re-derive the proof from the claim and re-check the chain with mpmath at ``dps``
-        digits (module docstring). Returns ``True``; raises :class:`CertificateError` or
-        :class:`ClaimError` (both ``ValueError``) naming the failing step or field.
-        Alternatives are verified too."""
+        digits (:func:`approxbounds.lower.verify.verify_certificate_dict`)."""
         from .verify import verify_certificate_dict
 
-        verify_certificate_dict(self.to_dict(alternatives=False), dps=dps)
-        for alt in self.alternatives:
-            alt.verify(dps=dps)
-        return True
+        verify_certificate_dict(data, dps=dps)
 
     # ------------------------------------------------------------------ transfer
     @property
@@ -160,38 +108,9 @@ class Certificate:
 
         return explain_certificate(self, ablation=ablation)
 
-    def summary(self) -> str:
-        """One line: value, theorem, norm."""
-        lab = self.claim.labels()
-        how = lab["theorem"]
+    def _summary_detail(self, labels: dict) -> str:
+        """The theorem, and the norm of the chain when Lemma T carried it over."""
+        how = labels["theorem"]
         if self.transferred:
             how += f" at {self.certified_view().norm_label}, transferred by Lemma T"
-        return (f"dist({lab['function_class']}, {lab['network_class']}) in {lab['norm']} "
-                f">= {self.value:.6g}  [{how}]")
-
-    def proof_dict(self) -> dict:
-        """``{"route", "ingredients", "tags"}`` in JSON form (the exact-value policy of
-        :mod:`approxbounds._json`)."""
-        return {"route": to_json(self.route), "ingredients": to_json(self.ingredients),
-                "tags": dict(self.tags)}
-
-    def to_dict(self, *, alternatives: bool = True) -> dict:
-        """The certificate file (module docstring); ``approxbounds verify`` reads it."""
-        out = {"format": FORMAT, "version": VERSION, "claim": self.claim.to_dict(),
-               "proof": self.proof_dict(), "labels": {**self.claim.labels(), "summary": self.summary(),
-                                                      "statement": THEOREMS[self.theorem].statement}}
-        if alternatives:
-            out["alternatives"] = [a.to_dict(alternatives=False) for a in self.alternatives]
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Certificate":
-        """Read a certificate file (:meth:`to_dict` output). Only the structure is checked
-        here (:func:`approxbounds.lower.record.parse_record`); :meth:`verify` checks the content."""
-        claim, proof, alts = parse_record(data)
-        return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
-                   [cls.from_dict(a) for a in alts])
-
-    def __repr__(self) -> str:
-        return (f"Certificate(value={self.value:.6g}, theorem={self.theorem!r}, norm={self.norm!r}, "
-                f"F={self.claim.function_class}, G={self.claim.network_class.get('spec')!r})")
+        return how

@@ -34,11 +34,11 @@ from fractions import Fraction
 import mpmath
 
 from approxbounds._json import first_difference, from_json, to_json
+from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
 from approxbounds.norms import Norm
 
 from .derive import derive
-from .record import parse_record
 from .tails import TAILS, ln_mean_floor_mp, ln_pairs_mp, ln_tail_rate_mp
 from .theorems import CONTINUOUS_ACTIVATIONS, LEMMA_T_STATEMENT, probability_measure_problem
 

@@ -6,19 +6,16 @@ An upper certificate is a :class:`~approxbounds.claims.Claim` with ``statement =
 *ingredient* (realisation counts, the sup and Lebesgue error bounds, the measure rule) and the
 provenance *tag* of every statement relied on (all [P], proved in docs/upper_bounds.md).
 
-The JSON form is the certificate format of :mod:`approxbounds.lower.record` (same ``format``,
-``version``, top-level fields); :meth:`UpperCertificate.verify` rebuilds F, G, the norm and
-the measure from the claim, re-derives the proof and re-checks it at ``dps`` digits
-(:mod:`approxbounds.upper.verify`). :meth:`UpperCertificate.network` builds the explicit
+The JSON form is the certificate file of :mod:`approxbounds.certificate_base` (the same
+``format``, ``version`` and top-level fields as lower bounds); :meth:`UpperCertificate.verify`
+rebuilds F, G, the norm and the measure from the claim, re-derives the proof and re-checks it
+at ``dps`` digits (:mod:`approxbounds.upper.verify`). :meth:`UpperCertificate.network` builds the explicit
 network of G that the proof speaks about, for any member ``f`` of F.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from approxbounds._json import from_json, to_json
-from approxbounds.claims import THEOREMS, Claim, measure_label
-from approxbounds.norms import Norm
+from approxbounds.certificate_base import ClaimedCertificate
+from approxbounds.claims import THEOREMS, measure_label
 
 __all__ = ["UpperCertificate"]
 
@@ -55,12 +52,13 @@ def _formula_text(i) -> str:
     return template.format(*i["formula_args"])
 
 
-@dataclass
-class UpperCertificate:
+class UpperCertificate(ClaimedCertificate):
     """A certified upper bound ``sup_{f in F} inf_{g in G} ||f - g|| <= value``.
 
     Build it with :func:`approxbounds.upper.upper_bound` (or read one with :meth:`from_dict`);
-    the constructor does not check the proof, :meth:`verify` does.
+    the constructor does not check the proof, :meth:`verify` does. The claim, the file format
+    and the output shared with lower bounds are those of
+    :class:`approxbounds.certificate_base.ClaimedCertificate`.
 
     Parameters
     ----------
@@ -72,63 +70,30 @@ class UpperCertificate:
         Other constructions that fit ``G`` (weaker or equal), strongest first.
     """
 
-    claim: Claim
-    route: dict
-    ingredients: dict
-    tags: dict
-    alternatives: list = field(default_factory=list)
-
-    def __post_init__(self):
-        if not isinstance(self.claim, Claim):
-            raise TypeError(f"claim must be a Claim, got {type(self.claim).__name__}")
-        if self.claim.statement != "upper":
-            raise ValueError("an UpperCertificate certifies an upper bound (claim.statement = 'upper')")
-        bad = {k: t for k, t in self.tags.items() if t not in ("V", "P")}
-        if bad:
-            raise ValueError(f"a certificate may rely only on [V]/[P] statements; got {bad}")
-
-    # ------------------------------------------------------------------ the claim
-    @property
-    def value(self) -> float:
-        return self.claim.value
-
-    @property
-    def theorem(self) -> str:
-        """The construction key (``"PL"``, ``"KT"``, ...)."""
-        return self.claim.theorem
+    STATEMENT = "upper"
+    _WRONG_STATEMENT = "an UpperCertificate certifies an upper bound (claim.statement = 'upper')"
+    _REPR_THEOREM = "construction"
 
     @property
     def construction(self) -> str:
+        """The construction key (``"PL"``, ``"KT"``, ...; the same as :attr:`theorem`)."""
         return self.claim.theorem
 
-    @property
-    def norm(self) -> Norm:
-        return self.claim.norm
-
-    @property
-    def measure(self) -> dict | None:
-        return self.claim.measure
-
-    def objects(self):
-        """``(F, G, norm, mu)`` rebuilt from the claim."""
-        return self.claim.rebuild()
-
-    @property
-    def norm_label(self) -> str:
-        return self.claim.labels()["norm"]
-
     # ------------------------------------------------------------------ checking
-    def verify(self, dps: int = 50) -> bool:
-        """Re-derive the proof from the claim and re-check it at ``dps`` digits. Returns
-        ``True``; raises :class:`~approxbounds.claims.CertificateError` or
-        :class:`~approxbounds.claims.ClaimError` naming the failing step or field.
-        Alternatives are verified too."""
+    @staticmethod
+    def _verify_record(data: dict, dps: int):
+        """Re-derive the proof from the claim and re-check it at ``dps`` digits
+        (:func:`approxbounds.upper.verify.verify_upper_dict`)."""
         from .verify import verify_upper_dict
 
-        verify_upper_dict(self.to_dict(alternatives=False), dps=dps)
-        for alt in self.alternatives:
-            alt.verify(dps=dps)
-        return True
+        verify_upper_dict(data, dps=dps)
+
+    @classmethod
+    def _parse(cls, data):
+        """``(claim, proof, alternatives)`` of an upper certificate file (structure only)."""
+        from .verify import parse_upper_record
+
+        return parse_upper_record(data)
 
     # ------------------------------------------------------------------ the network
     def network(self, f, **kwargs):
@@ -140,10 +105,9 @@ class UpperCertificate:
         return build_network(self.theorem, self.route, F, G, f, **kwargs)
 
     # ------------------------------------------------------------------ output
-    def summary(self) -> str:
-        lab = self.claim.labels()
-        return (f"dist({lab['function_class']}, {lab['network_class']}) in {lab['norm']} "
-                f"<= {self.value:.6g}  [{lab['theorem']}, {self._size_text()}]")
+    def _summary_detail(self, labels: dict) -> str:
+        """The construction and its size."""
+        return f"{labels['theorem']}, {self._size_text()}"
 
     def _size_text(self) -> str:
         r = self.route
@@ -200,33 +164,3 @@ class UpperCertificate:
         lines.append(f"Hence sup_f inf_g ||f - g|| <= {_g(self.value, 10)} "
                      f"(statements: {'; '.join(f'[{t}] {s}' for s, t in self.tags.items())}).")
         return "\n".join(lines)
-
-    def proof_dict(self) -> dict:
-        return {"route": to_json(self.route), "ingredients": to_json(self.ingredients),
-                "tags": dict(self.tags)}
-
-    def to_dict(self, *, alternatives: bool = True) -> dict:
-        """The certificate file; ``approxbounds verify`` reads it."""
-        from approxbounds.lower.record import FORMAT, VERSION
-
-        out = {"format": FORMAT, "version": VERSION, "claim": self.claim.to_dict(),
-               "proof": self.proof_dict(),
-               "labels": {**self.claim.labels(), "summary": self.summary(),
-                          "statement": THEOREMS[self.theorem].statement}}
-        if alternatives:
-            out["alternatives"] = [a.to_dict(alternatives=False) for a in self.alternatives]
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "UpperCertificate":
-        """Read an upper certificate file (structure only; :meth:`verify` checks the content)."""
-        from .verify import parse_upper_record
-
-        claim, proof, alts = parse_upper_record(data)
-        return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
-                   [cls.from_dict(a) for a in alts])
-
-    def __repr__(self) -> str:
-        return (f"UpperCertificate(value={self.value:.6g}, construction={self.theorem!r}, "
-                f"norm={self.norm!r}, F={self.claim.function_class}, "
-                f"G={self.claim.network_class.get('spec')!r})")

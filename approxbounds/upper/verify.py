@@ -20,6 +20,7 @@ import math
 import mpmath
 
 from approxbounds._json import first_difference, from_json, to_json
+from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
 
 from .derive import RESTATED, UpperDerivation, derive_upper
@@ -37,12 +38,7 @@ def _fail(step, detail):
 
 def parse_upper_record(data):
     """``(claim, proof, alternatives)`` of an upper certificate dict (structure only)."""
-    from approxbounds.lower.record import parse_record
-
-    claim, proof, alts = parse_record(data)
-    if claim.statement != "upper":
-        raise ValueError(f"not an upper-bound certificate (claim.statement = {claim.statement!r})")
-    return claim, proof, alts
+    return parse_record(data, statement="upper")
 
 
 def _check_realisation(der: UpperDerivation, G):
