@@ -27,22 +27,17 @@ Lemma T adds ``"certified_norm"`` (``q`` as written by :meth:`Norm.to_json`, fin
 """
 from __future__ import annotations
 
-import numbers
-
 import mpmath
 
 from approxbounds.claims import CertificateError, domain_problem
 from approxbounds.norms import Norm
+from approxbounds.rederive import RESTATED, check_route_fields, restated_claim, route_int
 
 from .tails import TAILS
 from .theorems import (CONTINUOUS_ACTIVATIONS, Derivation, lemma_D, norm_transfer, theorem_C,
                        theorem_L, theorem_L_condition, theorem_P, theorem_S)
 
 __all__ = ["derive", "route_keys", "restate", "transfer", "RESTATED", "GrowthMP", "VCdimMP", "SizeMP"]
-
-#: ingredient under which every proof restates its claim (all fields but the value), so that
-#: no field of a claim can be edited without the proof disagreeing
-RESTATED = "restated_claim"
 
 _ROUTE_KEYS = {"L": ("construction", "m", "tail", "delta"), "C": ("construction", "m", "delta"),
                "S": ("m",), "D": (),
@@ -93,13 +88,6 @@ def _fail(step, detail):
     raise CertificateError(step, detail)
 
 
-def _route_int(route, key, minimum=1):
-    v = route[key]
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
-        _fail("route", f"route.{key} must be an integer >= {minimum}, got {v!r}")
-    return int(v)
-
-
 def _route_str(route, key, choices=None):
     v = route[key]
     if not isinstance(v, str) or (choices is not None and v not in choices):
@@ -109,18 +97,10 @@ def _route_str(route, key, choices=None):
 
 
 def _check_route(theorem, route):
-    if not isinstance(route, dict):
-        _fail("route", f"the route must be a JSON object, got {route!r}")
-    transferred = any(k in route for k in _TRANSFER_KEYS)
+    transferred = isinstance(route, dict) and any(k in route for k in _TRANSFER_KEYS)
     if transferred and theorem not in ("L", "C"):
         _fail("route", f"only Theorem L/C chains are transferred by Lemma T, got Theorem {theorem}")
-    keys = route_keys(theorem, transferred)
-    missing = [k for k in keys if k not in route]
-    extra = sorted(set(route) - set(keys))
-    if missing:
-        _fail("route", f"missing route field(s) {', '.join(missing)} for Theorem {theorem}")
-    if extra:
-        _fail("route", f"unexpected route field(s) {', '.join(map(str, extra))} for Theorem {theorem}")
+    check_route_fields(route, route_keys(theorem, transferred), f"Theorem {theorem}")
     return transferred
 
 
@@ -146,7 +126,7 @@ def _packing(F, m, norm: Norm, mu, construction, delta: float):
 
 
 def _derive_L(F, G, norm: Norm, mu, route) -> Derivation:
-    m = _route_int(route, "m")
+    m = route_int(route, "m")
     tail = _route_str(route, "tail", TAILS)
     construction = _route_str(route, "construction")
     if norm.is_sup:
@@ -167,7 +147,7 @@ def _derive_L(F, G, norm: Norm, mu, route) -> Derivation:
 
 
 def _derive_C(F, G, norm: Norm, mu, route) -> Derivation:
-    m = _route_int(route, "m")
+    m = route_int(route, "m")
     construction = _route_str(route, "construction")
     model = _growth_model(G)
     if model.size_bound is None:
@@ -181,7 +161,7 @@ def _derive_C(F, G, norm: Norm, mu, route) -> Derivation:
 
 
 def _derive_S(F, G, norm: Norm, mu, route) -> Derivation:
-    m = _route_int(route, "m")
+    m = route_int(route, "m")
     if not norm.is_sup:
         _fail("norm", "Theorem S is a sup-norm statement")
     try:
@@ -242,7 +222,7 @@ def piece_route_parts(F, G, norm: Norm, mu):
 
 
 def _derive_P(F, G, norm: Norm, mu, route) -> Derivation:
-    m = _route_int(route, "m")
+    m = route_int(route, "m")
     witness, pieces, kappa_mu = piece_route_parts(F, G, norm, mu)
     if m < witness.m_min:
         _fail("route", f"route.m must be >= {witness.m_min} for the {witness.shape} witness")
@@ -260,10 +240,7 @@ def restate(der: Derivation, F, G, mu) -> Derivation:
     """``der`` with :data:`RESTATED` set to the claim it proves (minus the value): statement,
     the canonical descriptions of F and G, the norm, the measure (``None`` for sup), theorem."""
     ingredients = {k: v for k, v in der.ingredients.items() if k != RESTATED}
-    ingredients[RESTATED] = {
-        "statement": "lower", "function_class": F.to_dict(), "network_class": G.to_dict(),
-        "norm": der.norm.to_json(), "measure": None if der.norm.is_sup else mu.to_dict(),
-        "theorem": der.theorem}
+    ingredients[RESTATED] = restated_claim("lower", F, G, der.norm, mu, der.theorem)
     return Derivation(der.value, der.theorem, der.norm, ingredients, der.tags, der.recompute)
 
 

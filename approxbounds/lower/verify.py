@@ -33,10 +33,12 @@ from fractions import Fraction
 
 import mpmath
 
-from approxbounds._json import first_difference, from_json, to_json
+from approxbounds._json import from_json
 from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
 from approxbounds.norms import Norm
+from approxbounds.rederive import (RESTATED, check_dps, check_tags_and_value, compare_with_claim,
+                                   rederive_claim)
 
 from .derive import derive
 from .tails import TAILS, ln_mean_floor_mp, ln_pairs_mp, ln_tail_rate_mp
@@ -295,17 +297,8 @@ def check_chain(theorem: str, norm, value, ingredients: dict, tags: dict, recomp
     model : GrowthModel
         Capacity model of the network class (:func:`approxbounds.capacity.growth.growth_model`).
     """
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
-        raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
-    bad = {k: t for k, t in tags.items() if t not in ("V", "P")}
-    if bad:
-        _fail("tags", f"relies on statements not tagged V/P: {bad}")
-    if not tags:
-        _fail("tags", "no statement listed")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        _fail("value", f"value must be finite and positive, got {value!r}")
-    from .derive import RESTATED
-
+    check_dps(dps)
+    check_tags_and_value(tags, value)
     ingredients = {k: v for k, v in ingredients.items() if k != RESTATED}
     c = _Chain(theorem, Norm.parse(norm), value, ingredients, tags, recompute, model)
     with mpmath.workdps(dps):
@@ -317,12 +310,9 @@ def check_chain(theorem: str, norm, value, ingredients: dict, tags: dict, recomp
 
 
 def rederive(claim: Claim, route: dict):
-    """``(derivation, expected_claim, objects)``: the proof the claim and route give."""
-    F, G, norm, mu = claim.rebuild()
-    der = derive(claim.theorem, F, G, norm, mu, route)
-    expected = Claim("lower", F.to_dict(), G.to_dict(), der.norm,
-                     None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
-    return der, expected, (F, G, norm, mu)
+    """``(derivation, expected_claim, objects)``: the proof the claim and route give
+    (:func:`approxbounds.rederive.rederive_claim` with :func:`~approxbounds.lower.derive.derive`)."""
+    return rederive_claim(claim, route, derive)
 
 
 def verify_certificate_dict(data: dict, dps: int = 50) -> Claim:
@@ -338,24 +328,12 @@ def verify_certificate_dict(data: dict, dps: int = 50) -> Claim:
     ValueError
         The file is not a certificate (structure).
     """
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
-        raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
+    check_dps(dps)
     from approxbounds.capacity.growth import growth_model
 
     claim, proof, _ = parse_record(data)
     der, expected, (F, G, norm, mu) = rederive(claim, from_json(proof["route"]))
-    mine = {k: v for k, v in data["claim"].items() if k != "value"}   # as written, types included
-    theirs = {k: v for k, v in expected.to_dict().items() if k != "value"}
-    diff = first_difference(mine, theirs, "claim")
-    if diff:
-        _fail("claim", f"the claim is not the one its proof gives: {diff}")
-    if not claim.value <= der.value:
-        _fail("value", f"the claimed value {claim.value!r} exceeds what the proof gives, {der.value!r}")
-    expected_proof = {"route": to_json(from_json(proof["route"])), "ingredients": to_json(der.ingredients),
-                      "tags": dict(der.tags)}
-    diff = first_difference(proof, expected_proof, "proof")
-    if diff:
-        _fail("proof", f"the stored proof is not the one its claim re-derives: {diff}")
+    compare_with_claim(data, claim, proof, der, expected)
     check_chain(der.theorem, der.norm, claim.value, der.ingredients, der.tags, der.recompute,
                 growth_model(G), dps)
     return claim

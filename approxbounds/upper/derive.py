@@ -26,13 +26,13 @@ docs/upper_bounds.md §4): sup norm ``S``; Lebesgue ``min(A, M)``; density :math
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import mpmath
 
 from approxbounds.claims import CertificateError
 from approxbounds.norms import Norm
+from approxbounds.rederive import RESTATED, check_route_fields, restated_claim, route_int
 
 from . import bounds as B
 from .realise import (constant_problem, grid_step_widths, hidden_widths, kt_fit, kt_widths,
@@ -41,8 +41,6 @@ from .realise import (constant_problem, grid_step_widths, hidden_widths, kt_fit,
 __all__ = ["UpperDerivation", "derive_upper", "ROUTE_KEYS", "VARIANTS", "RESTATED", "STATEMENTS",
            "BoundMP", "holder_constants", "target_of", "UPPER_KEYS"]
 
-#: ingredient under which every proof restates its claim (all fields but the value)
-RESTATED = "restated_claim"
 #: route keys per construction
 ROUTE_KEYS = {"U0": ("variant",), "PL": ("pieces",), "RQ": ("levels",), "RI": ("levels",),
               "ST": ("cells", "variant"), "KT": ("cells", "offset")}
@@ -193,13 +191,6 @@ def _measure_rule(norm: Norm, mu):
 
 
 # ----------------------------------------------------------------------------- route checks
-def _route_int(route, key, minimum):
-    v = route[key]
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
-        _fail("route", f"route.{key} must be an integer >= {minimum}, got {v!r}")
-    return int(v)
-
-
 def _route_variant(route):
     v = route["variant"]
     if v not in VARIANTS:
@@ -210,15 +201,7 @@ def _route_variant(route):
 def _check_route(theorem, route):
     if theorem not in ROUTE_KEYS:
         _fail("theorem", f"{theorem!r} is not an upper-bound construction (one of {', '.join(ROUTE_KEYS)})")
-    if not isinstance(route, dict):
-        _fail("route", f"the route must be a JSON object, got {route!r}")
-    keys = ROUTE_KEYS[theorem]
-    missing = [k for k in keys if k not in route]
-    extra = sorted(set(route) - set(keys))
-    if missing:
-        _fail("route", f"missing route field(s) {', '.join(missing)} for construction {theorem}")
-    if extra:
-        _fail("route", f"unexpected route field(s) {', '.join(map(str, extra))} for construction {theorem}")
+    check_route_fields(route, ROUTE_KEYS[theorem], f"construction {theorem}")
 
 
 def _need_network(G):
@@ -259,7 +242,7 @@ def _U0(F, G, target, route):
 
 
 def _PL(F, G, target, route):
-    n = _route_int(route, "pieces", 1)
+    n = route_int(route, "pieces", 1)
     _need_d(F, True, "Construction PL")
     _need_network(G)
     _need_activation(G, "relu", "Construction PL")
@@ -277,7 +260,7 @@ def _PL(F, G, target, route):
 
 
 def _RQ(F, G, target, route):
-    K = _route_int(route, "levels", 1)
+    K = route_int(route, "levels", 1)
     if target != "monotone":
         _fail("function class", "the range staircase (RQ) is a construction for monotone classes")
     _need_d(F, True, "Construction RQ")
@@ -300,7 +283,7 @@ def _RQ(F, G, target, route):
 
 
 def _RI(F, G, target, route):
-    K = _route_int(route, "levels", 1)
+    K = route_int(route, "levels", 1)
     if target != "monotone":
         _fail("function class", "interpolation at level crossings (RI) is a construction for monotone classes")
     _need_d(F, True, "Construction RI")
@@ -315,7 +298,7 @@ def _RI(F, G, target, route):
 
 
 def _ST(F, G, target, route):
-    m = _route_int(route, "cells", 2)
+    m = route_int(route, "cells", 2)
     variant = _route_variant(route)
     _need_network(G)
     _need_activation(G, "hard_threshold", "Construction ST")
@@ -340,8 +323,8 @@ def _ST(F, G, target, route):
 
 
 def _KT(F, G, target, route):
-    m = _route_int(route, "cells", 1)
-    offset = _route_int(route, "offset", 0)
+    m = route_int(route, "cells", 1)
+    offset = route_int(route, "offset", 0)
     _need_d(F, False, "Construction KT")
     _need_network(G)
     _need_activation(G, "relu", "Construction KT")
@@ -397,9 +380,7 @@ def derive_upper(theorem: str, F, G, norm, mu, route: dict) -> UpperDerivation:
         "any_measure_bound": anym,
         "measure_rule": rule,
         "value": value,
-        RESTATED: {"statement": "upper", "function_class": F.to_dict(), "network_class": G.to_dict(),
-                   "norm": norm.to_json(), "measure": None if norm.is_sup else mu.to_dict(),
-                   "theorem": theorem},
+        RESTATED: restated_claim("upper", F, G, norm, mu, theorem),
     }
     if kappa is not None:
         ingredients["kappa"] = kappa

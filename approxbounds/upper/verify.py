@@ -15,13 +15,12 @@ r"""Verification of an upper-bound certificate file: the claim is what is verifi
 """
 from __future__ import annotations
 
-import math
-
 import mpmath
 
-from approxbounds._json import first_difference, from_json, to_json
+from approxbounds._json import from_json
 from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
+from approxbounds.rederive import check_dps, check_tags_and_value, compare_with_claim, rederive_claim
 
 from .derive import RESTATED, UpperDerivation, derive_upper
 from .realise import (grid_step_widths, hidden_widths, kt_fit, relu_line_plan,
@@ -93,15 +92,8 @@ def _agree(stored, recomputed, what):
 
 def check_upper_chain(der: UpperDerivation, value: float, G, dps: int = 50) -> bool:
     """Re-check a derivation at ``dps`` digits with the claimed ``value`` (module docstring)."""
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
-        raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
-    bad = {k: t for k, t in der.tags.items() if t not in ("V", "P")}
-    if bad:
-        _fail("tags", f"relies on statements not tagged V/P: {bad}")
-    if not der.tags:
-        _fail("tags", "no statement listed")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        _fail("value", f"value must be finite and positive, got {value!r}")
+    check_dps(dps)
+    check_tags_and_value(der.tags, value)
     _check_realisation(der, G)
     sup, leb, anym, bound = der.recompute(dps)
     with mpmath.workdps(dps):
@@ -115,12 +107,9 @@ def check_upper_chain(der: UpperDerivation, value: float, G, dps: int = 50) -> b
 
 
 def rederive_upper(claim: Claim, route: dict):
-    """``(derivation, expected_claim, objects)``: the proof that the claim and route give."""
-    F, G, norm, mu = claim.rebuild()
-    der = derive_upper(claim.theorem, F, G, norm, mu, route)
-    expected = Claim("upper", F.to_dict(), G.to_dict(), der.norm,
-                     None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
-    return der, expected, (F, G, norm, mu)
+    """``(derivation, expected_claim, objects)``: the proof that the claim and route give
+    (:func:`approxbounds.rederive.rederive_claim` with :func:`~approxbounds.upper.derive.derive_upper`)."""
+    return rederive_claim(claim, route, derive_upper)
 
 
 def verify_upper_dict(data: dict, dps: int = 50) -> Claim:
@@ -136,21 +125,9 @@ def verify_upper_dict(data: dict, dps: int = 50) -> Claim:
     ValueError
         The file is not an upper certificate (structure).
     """
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
-        raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
+    check_dps(dps)
     claim, proof, _ = parse_upper_record(data)
-    der, expected, (F, G, norm, mu) = rederive_upper(claim, from_json(proof["route"]))
-    mine = {k: v for k, v in data["claim"].items() if k != "value"}
-    theirs = {k: v for k, v in expected.to_dict().items() if k != "value"}
-    diff = first_difference(mine, theirs, "claim")
-    if diff:
-        _fail("claim", f"the claim is not the one its proof gives: {diff}")
-    if not claim.value >= der.value:
-        _fail("value", f"the claimed value {claim.value!r} is below what the construction gives, {der.value!r}")
-    expected_proof = {"route": to_json(from_json(proof["route"])), "ingredients": to_json(der.ingredients),
-                      "tags": dict(der.tags)}
-    diff = first_difference(proof, expected_proof, "proof")
-    if diff:
-        _fail("proof", f"the stored proof is not the one its claim re-derives: {diff}")
+    der, expected, (_, G, _, _) = rederive_upper(claim, from_json(proof["route"]))
+    compare_with_claim(data, claim, proof, der, expected)
     check_upper_chain(der, claim.value, G, dps)
     return claim
