@@ -292,11 +292,12 @@ class Architecture:
         ``quantization``; every other field must equal what they give
         (``from_dict(d).to_dict() == d``), else a ``ValueError`` naming the field.
         """
-        from approxbounds._json import first_difference
+        from approxbounds._canonical import from_canonical
 
         if not isinstance(desc, dict):
             raise ValueError(f"{field} must be a dict (Architecture.to_dict()), got {type(desc).__name__}")
-        try:
+
+        def build():
             act = desc["activation"]
             if not isinstance(act, dict):
                 raise TypeError(f"activation must be a dict, got {act!r}")
@@ -310,15 +311,9 @@ class Architecture:
             widths = desc["widths"]
             if not isinstance(widths, list):
                 raise TypeError(f"widths must be a list, got {widths!r}")
-            arch = cls(desc["d_in"], tuple(widths), activation, quant)
-        except KeyError as exc:
-            raise ValueError(f"{field}: missing field {exc.args[0]!r}") from None
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{field}: {exc}") from None
-        diff = first_difference(desc, arch.to_dict(), field)
-        if diff:
-            raise ValueError(f"{field} is not the canonical description of {arch.spec()}: {diff}")
-        return arch
+            return cls(desc["d_in"], tuple(widths), activation, quant)
+
+        return from_canonical(desc, build, field, lambda a: f"the canonical description of {a.spec()}")
 
     def __repr__(self) -> str:
         q = ""

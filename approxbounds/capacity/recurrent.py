@@ -330,29 +330,24 @@ class RecurrentArchitecture:
     def from_dict(cls, desc, field: str = "network_class") -> RecurrentArchitecture:
         """Inverse of :meth:`to_dict`; only the canonical description is accepted
         (``from_dict(d).to_dict() == d``), else a ``ValueError`` naming the field."""
-        from approxbounds._json import first_difference
+        from approxbounds._canonical import from_canonical
 
         if not isinstance(desc, dict):
             raise ValueError(f"{field} must be a dict (RecurrentArchitecture.to_dict()), got "
                              f"{type(desc).__name__}")
-        try:
+
+        def build():
             rec = desc["recurrence"]
             if isinstance(rec, dict):
                 rec = Activation(rec["name"], rec["pieces"], rec["degree"])
             elif rec not in RECURRENCES:
                 raise ValueError(f"recurrence must be one of {', '.join(RECURRENCES)} or an "
                                  f"activation dict, got {rec!r}")
-            arch = cls(desc["d_in"], desc["hidden"], desc["d_out"], desc["length"], desc["readout"],
+            return cls(desc["d_in"], desc["hidden"], desc["d_out"], desc["length"], desc["readout"],
                        rec, desc["matrix"], desc["blocks"], desc["w_bits"], desc["u_bits"],
                        desc["v_bits"])
-        except KeyError as exc:
-            raise ValueError(f"{field}: missing field {exc.args[0]!r}") from None
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{field}: {exc}") from None
-        diff = first_difference(desc, arch.to_dict(), field)
-        if diff:
-            raise ValueError(f"{field} is not the canonical description of {arch.label()}: {diff}")
-        return arch
+
+        return from_canonical(desc, build, field, lambda a: f"the canonical description of {a.label()}")
 
     # ------------------------------------------------------------------ capacity
     def parameter_counts(self) -> dict:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import mpmath
 
-from approxbounds._json import first_difference
+from approxbounds._canonical import check_fields, from_canonical
 from approxbounds._validation import check_int
 from approxbounds.capacity.bound import Bound
 
@@ -99,24 +99,13 @@ class StorageClass:
         """Inverse of :meth:`to_dict`; only the canonical description is accepted."""
         if not isinstance(desc, dict):
             raise ValueError(f"{field} must be a dict, got {desc!r}")
-        keys = ("kind", "bits", "domain")
-        missing = [k for k in keys if k not in desc]
-        extra = sorted(set(desc) - set(keys))
-        if missing or extra:
-            raise ValueError(f"{field}: " + (f"missing field(s) {', '.join(missing)}" if missing
-                                             else f"unexpected field(s) {', '.join(map(str, extra))}"))
+        check_fields(desc, ("kind", "bits", "domain"), field)
         if desc["kind"] != cls.kind:
             raise ValueError(f"{field}.kind must be {cls.kind!r}, got {desc['kind']!r}")
         if not isinstance(desc["domain"], list):
             raise ValueError(f"{field}.domain must be a list, got {desc['domain']!r}")
-        try:
-            G = cls(desc["bits"], tuple(desc["domain"]))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{field}: {exc}") from None
-        diff = first_difference(desc, G.to_dict(), field)
-        if diff:
-            raise ValueError(f"{field} is not the canonical description of a storage class: {diff}")
-        return G
+        return from_canonical(desc, lambda: cls(desc["bits"], tuple(desc["domain"])), field,
+                              "the canonical description of a storage class")
 
     def label(self) -> str:
         return f"any network stored in {self.bits} bits (inputs: {_domain_text(self.domain)})"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from approxbounds._json import first_difference
+from approxbounds._canonical import check_fields, from_canonical
 from approxbounds._validation import check_int, check_real
 
 __all__ = ["Measure", "Lebesgue", "DensityBounded", "Empirical", "IIDSequence", "check_measure",
@@ -278,26 +278,18 @@ def measure_from_dict(desc, field: str = "measure") -> Measure:
     if keys is None:
         raise ValueError(f"{field}.name: unknown measure {desc['name']!r}; known: lebesgue, density_bounded, "
                          f"empirical, iid_sequence")
-    extra = sorted(set(desc) - set(keys))
-    missing = [k for k in keys if k not in desc]
-    if missing or extra:
-        raise ValueError(f"{field}: " + (f"missing field(s) {', '.join(missing)}" if missing
-                                         else f"unexpected field(s) {', '.join(map(str, extra))}"))
-    try:
+    check_fields(desc, keys, field)
+
+    def build():
         if desc["name"] == "lebesgue":
-            mu = Lebesgue(desc["d"])
-        elif desc["name"] == "density_bounded":
-            mu = DensityBounded(desc["d"], desc["kappa"])
-        elif desc["name"] == "iid_sequence":
+            return Lebesgue(desc["d"])
+        if desc["name"] == "density_bounded":
+            return DensityBounded(desc["d"], desc["kappa"])
+        if desc["name"] == "iid_sequence":
             base = desc["base"]
             if isinstance(base, dict) and base.get("name") == "iid_sequence":
                 raise ValueError("base: the step measure must be a cube measure, not a sequence measure")
-            mu = IIDSequence(measure_from_dict(base, f"{field}.base"), desc["length"])
-        else:
-            mu = Empirical(desc["points"])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{field}: {exc}") from None
-    diff = first_difference(desc, mu.to_dict(), field)
-    if diff:
-        raise ValueError(f"{field} is not a canonical measure description: {diff}")
-    return mu
+            return IIDSequence(measure_from_dict(base, f"{field}.base"), desc["length"])
+        return Empirical(desc["points"])
+
+    return from_canonical(desc, build, field, "a canonical measure description")
