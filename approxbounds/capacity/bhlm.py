@@ -48,7 +48,7 @@ from approxbounds.capacity.architecture import Architecture, check_architecture
 from approxbounds.capacity.bound import Bound, float_up, short_int_str
 
 __all__ = ["BhlmCounts", "counts", "augmented_counts", "bhlm_vcdim", "bhlm_log2_growth",
-           "bhlm_growth_bound", "bhlm_vcdim_by_growth", "SOURCE"]
+           "bhlm_growth_bound", "bhlm_vcdim_by_growth", "log_linear_inversion", "SOURCE"]
 
 SOURCE = ("Bartlett, Harvey, Liaw, Mehrabian, JMLR 20(63), 2019, Thm 7")
 LOG2E = math.log2(math.e)
@@ -243,19 +243,25 @@ def bhlm_growth_bound(arch: Architecture, N, *, thresholded: bool = False) -> Bo
                  {**c.to_dict(), "N": N, "thresholded": thresholded})
 
 
-def _inversion_m(c: BhlmCounts) -> int:
-    """Smallest integer m >= L̄W with product bound < 2^m (with safety margin)."""
-    A = c.sum_W_i
+def log_linear_inversion(C, S, m0: int) -> int:
+    r"""Smallest integer ``m >= m0`` with ``m > (C + S log2 m)(1 + 1e-12) + 1e-9``: the
+    inversion of a growth bound :math:`\log_2\Pi(m) \le C + S\log_2 m` (so
+    :math:`\Pi(m) < 2^m` and VCdim ``<= m - 1``), with float safety margins that the mpmath
+    re-checks of the callers confirm.
+
+    Shared by the product bound (``C`` = its constant, ``S = m0 = L̄W``) and the recurrent
+    counting of :class:`approxbounds.capacity.recurrent_bounds.CapacityPlan`.
+    ``g(m) = m - C - S log2 m`` is convex with its minimum at ``S / ln 2``, so
+    ``{g <= 0}`` is an interval: when ``m0`` fails, the answer is found by doubling from the
+    right of the minimiser and bisecting.
+    """
 
     def ok(m: int) -> bool:
-        f = _log2_growth(c, math.log2(m))
-        return m > f * (1 + _REL) + _ABS
+        return m > (C + S * math.log2(m)) * (1 + _REL) + _ABS
 
-    if ok(A):
-        return A
-    # g(m) = m - f(m) is convex in m (f is affine in log m): {g <= 0} is an interval.
-    # Its minimiser is m* = A / ln 2 >= A; search to the right of it.
-    lo = max(A, int(A / math.log(2)))
+    if ok(m0):
+        return m0
+    lo = max(m0, int(S / math.log(2)))
     hi = max(lo * 2, 2)
     while not ok(hi):
         lo, hi = hi, hi * 2
@@ -266,6 +272,11 @@ def _inversion_m(c: BhlmCounts) -> int:
         else:
             lo = mid
     return hi
+
+
+def _inversion_m(c: BhlmCounts) -> int:
+    """Smallest integer m >= L̄W with product bound < 2^m (with safety margin)."""
+    return log_linear_inversion(c.log2_growth_const, c.sum_W_i, c.sum_W_i)
 
 
 def bhlm_vcdim_by_growth(arch: Architecture, *, thresholded: bool = False) -> Bound:

@@ -62,6 +62,7 @@ from functools import cached_property
 import mpmath
 
 from approxbounds._validation import check_choice, check_int
+from approxbounds.capacity.bhlm import log_linear_inversion
 from approxbounds.capacity.bound import Bound, LightBound, float_up
 
 __all__ = ["Degree", "StageRun", "CapacityPlan", "RecurrentGrowthModel", "GROWTH_METHOD",
@@ -77,8 +78,6 @@ THEOREM_R_SOURCE = ("docs/capacity.md §9: union over discrete parts x stage-wis
 TRIVIAL_SOURCE = "at most 2^N label vectors on N points"
 
 _LOG2E = math.log2(math.e)
-_REL = 1e-12     # float safety margins of the growth inversion (re-checked with mpmath)
-_ABS = 1e-9
 _DEGREE_KINDS = ("fixed", "time", "geom")
 
 
@@ -377,25 +376,7 @@ class CapacityPlan:
     def inversion_m(self) -> int:
         """Smallest integer ``m >= m0`` with ``m > (C + S log2 m)(1 + 1e-12) + 1e-9``."""
         C, S = self.closed_form()
-        lo0 = self.m0
-
-        def ok(m: int) -> bool:
-            return m > (C + S * math.log2(m)) * (1 + _REL) + _ABS
-
-        if ok(lo0):
-            return lo0
-        # m - C - S log2 m is convex with its minimum at S / ln 2: search to the right of it
-        lo = max(lo0, int(S / math.log(2.0)))
-        hi = max(2 * lo, 2)
-        while not ok(hi):
-            lo, hi = hi, 2 * hi
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if ok(mid):
-                hi = mid
-            else:
-                lo = mid
-        return hi
+        return log_linear_inversion(C, S, self.m0)
 
     def check_inversion_mp(self, m: int):
         """``m - 1`` after re-checking ``C + S log2 m < m`` at the current mpmath precision."""

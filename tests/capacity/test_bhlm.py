@@ -216,3 +216,19 @@ def test_closed_form_is_never_below_the_exact_value():
             arg = 4 * mpmath.e * p * R * mpmath.log(2 * mpmath.e * p * R, 2)
             exact = len(arch.widths) + lbar_w * mpmath.log(arg, 2)
         assert bhlm_vcdim(arch).value >= exact
+
+
+@pytest.mark.parametrize("C,S,m0", [(0.0, 1.0, 1), (10.0, 3.0, 1), (100.5, 40.0, 40), (3.0, 0.0, 2),
+                                    (1e4, 2e3, 5), (7.25, 120.0, 400), (-5.0, 2.0, 1)])
+def test_log_linear_inversion_is_the_smallest_admissible_m(C, S, m0):
+    """The growth inversion shared by the product bound and the recurrent counting: the
+    smallest m >= m0 with m > (C + S log2 m)(1 + 1e-12) + 1e-9, checked by a linear scan."""
+    m = bhlm.log_linear_inversion(C, S, m0)
+
+    def ok(k):
+        return k > (C + S * math.log2(k)) * (1 + 1e-12) + 1e-9
+
+    assert m >= m0 and ok(m)
+    assert not any(ok(k) for k in range(m0, m))
+    with mpmath.workdps(40):   # and the margin is real: C + S log2 m < m at high precision
+        assert C + S * mpmath.log(m, 2) < m
