@@ -1,9 +1,13 @@
-"""Command-line options that describe a network class, shared by ``capacity`` and ``bound``."""
+"""Command-line options that describe a network class, shared by ``capacity``, ``bound`` and
+``band``."""
 from __future__ import annotations
 
 import sys
 
-__all__ = ["add_network_arguments", "network_from_args"]
+__all__ = ["add_network_arguments", "network_from_args", "RECURRENT_MODELS"]
+
+#: ``--model`` values: the recurrent classes (the LSTM is refused: not piecewise polynomial)
+RECURRENT_MODELS = ("hadamrnn", "block-hadamrnn", "qornn", "ornn", "rnn")
 
 
 def add_network_arguments(parser, *, arch_default: str | None = None) -> None:

@@ -13,38 +13,25 @@ classes (feed-forward ``--arch`` and its network options, ``--p``/``--norm``, ``
 """
 from __future__ import annotations
 
-from approxbounds.cli._network import add_network_arguments, network_from_args
+from approxbounds.cli._classes import (add_cube_arguments, add_cube_classes, add_norm_arguments,
+                                       cube_class_from_args, cube_measure_from_args, norm_from_args)
+from approxbounds.cli._network import network_from_args
 
 __all__ = ["register", "run"]
 
 
 def _add_common(parser):
-    parser.add_argument("--d", type=int, required=True, help="input dimension d >= 1")
-    add_network_arguments(parser)
-    parser.add_argument("--p", default=None,
-                        help="L^p exponent p >= 1 (default 2); 'inf'/'sup' means the sup norm")
-    parser.add_argument("--norm", choices=("p", "sup"), default=None,
-                        help="'p' for L^p (default) or 'sup' for the sup norm (then --p, --kappa "
-                             "and --tail do not apply)")
-    parser.add_argument("--kappa", type=float, default=None,
-                        help="measure with density >= kappa on [0,1]^d (default Lebesgue)")
-    parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default=None,
-                        help="tail bound of Theorem L for the lower side (default chernoff)")
-    parser.add_argument("--no-search", action="store_true",
-                        help="lower side: first admissible scale only (faster, weaker)")
+    add_cube_arguments(parser)
+    add_norm_arguments(parser, kappa_help="measure with density >= kappa on [0,1]^d (default Lebesgue)",
+                       tail_help="tail bound of Theorem L for the lower side (default chernoff)",
+                       search_help="lower side: first admissible scale only (faster, weaker)")
     parser.add_argument("--json", action="store_true",
                         help='print {"lower": <certificate>, "upper": <certificate>, "gap": u/l}')
 
 
 def _build(args):
-    from approxbounds.classes import DensityBounded, Holder, Monotone
-    from approxbounds.cli.bound import norm_from_args
-
     norm = norm_from_args(args)
-    F = Holder(args.d, args.alpha) if args.function_class == "holder" else Monotone(args.d)
-    G = network_from_args(args)
-    measure = None if args.kappa is None else DensityBounded(args.d, args.kappa)
-    return F, G, norm, measure
+    return cube_class_from_args(args), network_from_args(args), norm, cube_measure_from_args(args)
 
 
 def register(subparsers) -> None:
@@ -55,13 +42,7 @@ def register(subparsers) -> None:
                     "'approxbounds bound' and an explicit network of G with a proved error "
                     "(docs/upper_bounds.md), both verified at 50 digits.")
     sub = parser.add_subparsers(dest="function_class", metavar="CLASS")
-    holder = sub.add_parser("holder", help="Hölder ball H^alpha on [0,1]^d")
-    _add_common(holder)
-    holder.add_argument("--alpha", type=float, required=True, help="smoothness alpha > 0")
-    holder.set_defaults(func=run)
-    mono = sub.add_parser("monotone", help="monotone functions [0,1]^d -> [0,1]")
-    _add_common(mono)
-    mono.set_defaults(func=run)
+    add_cube_classes(sub, _add_common, run)
     parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
 
 

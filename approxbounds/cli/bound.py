@@ -20,29 +20,20 @@ network stored in ``B`` bits, any class: the storage floor of
 """
 from __future__ import annotations
 
-from approxbounds.cli._network import add_network_arguments, network_from_args
+from approxbounds.cli._classes import (CUBE_CLASSES, add_cube_arguments, add_cube_classes,
+                                       add_norm_arguments, cube_class_from_args, cube_measure_from_args,
+                                       norm_from_args)
+from approxbounds.cli._network import RECURRENT_MODELS, network_from_args
 from approxbounds.cli._types import int_arg
 
 __all__ = ["register", "run", "norm_from_args", "recurrent_from_args", "RECURRENT_MODELS"]
 
-#: ``--model`` values and what they describe (the LSTM is refused: not piecewise polynomial)
-RECURRENT_MODELS = ("hadamrnn", "block-hadamrnn", "qornn", "ornn", "rnn")
-_CUBE = ("holder", "monotone")
-
 
 def _add_measure_and_output(parser):
-    parser.add_argument("--p", default=None,
-                        help="L^p exponent p >= 1 (default 2); 'inf'/'sup' means the sup norm")
-    parser.add_argument("--norm", choices=("p", "sup"), default=None,
-                        help="'p' for L^p (default) or 'sup' for the sup norm (then --p, --kappa "
-                             "and --tail do not apply)")
-    parser.add_argument("--kappa", type=float, default=None,
-                        help="measure with density >= kappa (of each step, for sequence classes; "
-                             "default Lebesgue)")
-    parser.add_argument("--tail", choices=("chernoff", "hoeffding"), default=None,
-                        help="tail bound of Theorem L (default chernoff)")
-    parser.add_argument("--no-search", action="store_true",
-                        help="first admissible scale only (faster, weaker)")
+    add_norm_arguments(parser, kappa_help="measure with density >= kappa (of each step, for sequence "
+                                          "classes; default Lebesgue)",
+                       tail_help="tail bound of Theorem L (default chernoff)",
+                       search_help="first admissible scale only (faster, weaker)")
     parser.add_argument("--storage-bits", type=int_arg, default=None, dest="storage_bits",
                         help="certify against every network stored in B bits (float32 parameters "
                              "count 32 bits): the storage floor, Theorem C; replaces the network options")
@@ -50,11 +41,7 @@ def _add_measure_and_output(parser):
 
 
 def _add_cube(parser):
-    parser.add_argument("--d", type=int, required=True, help="input dimension d >= 1")
-    add_network_arguments(parser)
-    for action in parser._actions:            # --arch or --storage-bits (checked in _build)
-        if action.dest == "arch":
-            action.required = False
+    add_cube_arguments(parser, arch_required=False)    # --arch or --storage-bits (checked in _build)
     _add_measure_and_output(parser)
 
 
@@ -97,13 +84,7 @@ def register(subparsers) -> None:
         description="Certified lower bound on sup_f inf_g ||f - g|| (Theorems L, S, C, D of "
                     "docs/theory.md), verified at 50 digits.")
     sub = parser.add_subparsers(dest="function_class", metavar="CLASS")
-    holder = sub.add_parser("holder", help="Hölder ball H^alpha on [0,1]^d")
-    _add_cube(holder)
-    holder.add_argument("--alpha", type=float, required=True, help="smoothness alpha > 0")
-    holder.set_defaults(func=run)
-    mono = sub.add_parser("monotone", help="monotone functions [0,1]^d -> [0,1]")
-    _add_cube(mono)
-    mono.set_defaults(func=run)
+    add_cube_classes(sub, _add_cube, run)
     delayed = sub.add_parser("delayed-holder",
                              help="sequences: x -> f(x_{T-k}), f in H^alpha([0,1]^d), i.i.d. steps")
     _add_sequence(delayed, multi=False)
@@ -113,23 +94,6 @@ def register(subparsers) -> None:
     _add_sequence(multi, multi=True)
     multi.set_defaults(func=run)
     parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
-
-
-def norm_from_args(args):
-    """The :class:`~approxbounds.norms.Norm` of ``--norm``/``--p``; flags that do not apply are errors."""
-    from approxbounds.norms import Norm
-
-    if args.norm == "sup":
-        if args.p is not None:
-            raise ValueError("--p does not apply to --norm sup (the sup norm has no exponent); drop one")
-        norm = Norm.parse("sup")
-    else:
-        norm = Norm.parse("2" if args.p is None else args.p, name="--p")
-    if norm.is_sup:
-        for flag, value in (("--kappa", args.kappa), ("--tail", args.tail)):
-            if value is not None:
-                raise ValueError(f"{flag} does not apply to the sup norm (no measure, no sampling)")
-    return norm
 
 
 def _lags(text) -> list:
@@ -208,14 +172,14 @@ def _storage_class(args, F, network_flags):
 
 
 def _build(args):
-    from approxbounds.classes import DensityBounded, Holder, Lebesgue, Monotone
+    from approxbounds.classes import DensityBounded, Lebesgue
     from approxbounds.classes.measures import IIDSequence
     from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
 
     norm = norm_from_args(args)
     name = args.function_class
-    if name in _CUBE:
-        F = Holder(args.d, args.alpha) if name == "holder" else Monotone(args.d)
+    if name in CUBE_CLASSES:
+        F = cube_class_from_args(args)
         if args.storage_bits is not None:
             G = _storage_class(args, F, [("--arch", args.arch), ("--bits", args.bits),
                                          ("--quantize", args.quantize), ("--n-float", args.n_float),
@@ -225,8 +189,7 @@ def _build(args):
             raise ValueError("--arch is required (network widths, e.g. 2,35x9,1), or --storage-bits B")
         else:
             G = network_from_args(args)
-        measure = None if args.kappa is None else DensityBounded(args.d, args.kappa)
-        return F, G, norm, measure
+        return F, G, norm, cube_measure_from_args(args)
     if name == "delayed-holder":
         F = DelayedHolder(args.d, args.alpha, args.lag, args.length)
     else:

@@ -5,11 +5,8 @@ Block-HadamRNN, QORNN, ORNN, piecewise-polynomial RNN; docs/capacity.md §9).
 """
 from __future__ import annotations
 
-from approxbounds.cli._network import add_network_arguments, network_from_args
+from approxbounds.cli._network import RECURRENT_MODELS, add_network_arguments, network_from_args
 from approxbounds.cli._types import positive_int_arg
-
-#: ``--model`` values and what they describe
-RECURRENT_MODELS = ("hadamrnn", "block-hadamrnn", "qornn", "ornn", "rnn")
 
 
 def register(subparsers) -> None:
