@@ -56,7 +56,11 @@ from approxbounds._validation import check_choice, check_int, check_probability,
 
 __all__ = ["MemberConfig", "MemberResult", "CrosscheckResult", "KINDS", "architecture_for_mlp",
            "corollary_r", "log2_exceptional_fraction", "log2_hamming_ball", "member_configs",
-           "packing_certificate", "train_member", "run_member", "crosscheck"]
+           "packing_certificate", "train_member", "run_member", "crosscheck",
+           # shared with approxbounds.experiments.crosscheck_rnn
+           "theorem_L_fraction", "MemberEstimates", "encode_word", "decode_word", "derived_seed",
+           "draw_word", "fit_scale", "estimate_errors", "implied_consistency", "all_consistent",
+           "check_run_options", "run_jobs"]
 
 KINDS = ("smooth", "fit", "certificate", "witness")
 _EXACT_BALL_MAX_N = 200_000
@@ -159,6 +163,13 @@ def corollary_r(cert) -> float | None:
     if getattr(cert, "transferred", False):
         # obtained at another norm and carried over by Lemma T: claim nothing here
         return None
+    return theorem_L_fraction(cert)
+
+
+def theorem_L_fraction(cert) -> float | None:
+    r"""Corollary R's :math:`\log_2` bound for a direct Theorem L certificate whose measure the
+    caller has checked (uniform on the cube, or uniform steps for Corollary R'), or ``None``
+    when the value is not ``eps/4`` of the packing or :math:`2^{\log_2 M} - 2^{\log_2\Pi} < 1`."""
     ing = cert.ingredients
     pk = ing["packing"]["ingredients"]
     log2_pi, log2_m = float(ing["log2_Pi"]), float(ing["log2_M"])
@@ -196,8 +207,29 @@ class MemberConfig:
     implied: bool
 
 
+class MemberEstimates:
+    """What a member result (``error``, ``constant_error`` and ``certified`` fields, a
+    dataclass) derives: the best upper estimate, its ratio, and the JSON form."""
+
+    @property
+    def best_upper_estimate(self) -> float:
+        """min(trained, constant) error estimate: both networks lie in ``G``."""
+        return min(self.error["estimate"], self.constant_error["estimate"])
+
+    @property
+    def best_ratio(self) -> float:
+        """best_upper_estimate / certified."""
+        return self.best_upper_estimate / self.certified
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["best_upper_estimate"] = self.best_upper_estimate
+        d["best_ratio"] = self.best_ratio
+        return d
+
+
 @dataclass
-class MemberResult:
+class MemberResult(MemberEstimates):
     r"""Outcome for one member ``f``.
 
     ``error``: :math:`\lVert f-g_f\rVert_p` of the trained network (CLT interval; ``g_f`` is
@@ -229,38 +261,33 @@ class MemberResult:
     consistent_exact: bool | None
     final_train_loss: float | None
 
-    @property
-    def best_upper_estimate(self) -> float:
-        """min(trained, constant) error estimate: both networks lie in ``G``."""
-        return min(self.error["estimate"], self.constant_error["estimate"])
 
-    @property
-    def best_ratio(self) -> float:
-        """best_upper_estimate / certified."""
-        return self.best_upper_estimate / self.certified
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["best_upper_estimate"] = self.best_upper_estimate
-        d["best_ratio"] = self.best_ratio
-        return d
-
-
-def _encode_word(word: np.ndarray) -> bytes:
+def encode_word(word: np.ndarray) -> bytes:
+    """A code word (0/1 entries) bit-packed for a picklable config."""
     return np.packbits(np.asarray(word, dtype=np.uint8)).tobytes()
 
 
-def _decode_word(cfg: MemberConfig) -> np.ndarray:
+def decode_word(cfg) -> np.ndarray:
+    """The code word of a config (its ``word`` bytes and ``n_cells``) as ``int8`` 0/1 entries."""
     return np.unpackbits(np.frombuffer(cfg.word, dtype=np.uint8), count=cfg.n_cells).astype(np.int8)
 
 
-def _derived_seed(seed: int, *keys: int) -> int:
+def derived_seed(seed: int, *keys: int) -> int:
+    """A per-job seed from the run's ``seed`` and the job's keys (``SeedSequence``)."""
     return int(np.random.SeedSequence([seed, *keys]).generate_state(1, dtype=np.uint32)[0])
 
 
-def _fit_scale(F, p, construction, delta, m_min, n_hidden_units) -> int:
+def draw_word(kind: str, n_cells: int, rng) -> np.ndarray:
+    """The all-ones word for a "smooth" member, else i.i.d. uniform bits from ``rng``."""
+    return (np.ones(n_cells, dtype=np.uint8) if kind == "smooth"
+            else rng.integers(0, 2, size=n_cells, dtype=np.uint8))
+
+
+def fit_scale(F, p, construction, n_units: int, *, m_min: int = 1, delta: float = 0.125) -> int:
+    """Largest ``m >= m_min`` whose packing (``construction``, ``delta``) has at most
+    ``n_units`` cells (``m_min`` when even ``m_min + 1`` has more): a scale the network can fit."""
     m = m_min
-    while F.packing(m + 1, p, construction=construction, delta=delta).N_grid <= n_hidden_units:
+    while F.packing(m + 1, p, construction=construction, delta=delta).N_grid <= n_units:
         m += 1
     return m
 
@@ -286,7 +313,7 @@ def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr
         configs.append(MemberConfig(
             function_class=F, construction="witness", m=m, delta=0.0, p=float(p), kind="witness",
             index=0, word=b"", n_cells=n, hidden=tuple(hidden), activation=activation,
-            steps=steps, lr=lr, batch_size=batch_size, seed=_derived_seed(seed, 99, 0),
+            steps=steps, lr=lr, batch_size=batch_size, seed=derived_seed(seed, 99, 0),
             n_eval=n_eval, confidence=confidence, certified=float(cert.value), implied=True))
     kinds = tuple(k for k in kinds if k != "witness")
     lcert = packing_certificate(cert)
@@ -300,7 +327,7 @@ def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr
     fam = F.packing_scales(p, construction=construction, delta=delta)
     m_min = int(fam.default_m_values()[0])
     if fit_m is None:
-        fit_m = _fit_scale(F, p, construction, delta, m_min, sum(hidden))
+        fit_m = fit_scale(F, p, construction, sum(hidden), m_min=m_min, delta=delta)
     fit_m = check_int("fit_m", fit_m, minimum=m_min)
     implied = corollary_r(cert) is not None
     word_rng = np.random.default_rng([seed, 7])
@@ -315,13 +342,12 @@ def member_configs(F, cert, hidden, activation, *, p, n_members, steps, seed, lr
     for k_idx, (kind, m, count) in enumerate(plan):
         n_cells = F.packing(m, p, construction=construction, delta=delta).N_grid
         for i in range(count):
-            word = (np.ones(n_cells, dtype=np.uint8) if kind == "smooth"
-                    else word_rng.integers(0, 2, size=n_cells, dtype=np.uint8))
+            word = draw_word(kind, n_cells, word_rng)
             configs.append(MemberConfig(
                 function_class=F, construction=construction, m=int(m), delta=delta, p=float(p), kind=kind,
-                index=i, word=_encode_word(word), n_cells=int(n_cells), hidden=tuple(hidden),
+                index=i, word=encode_word(word), n_cells=int(n_cells), hidden=tuple(hidden),
                 activation=activation, steps=steps, lr=lr, batch_size=batch_size,
-                seed=_derived_seed(seed, k_idx, i), n_eval=n_eval, confidence=confidence,
+                seed=derived_seed(seed, k_idx, i), n_eval=n_eval, confidence=confidence,
                 certified=float(cert.value), implied=(kind == "certificate" and implied)))
     return configs
 
@@ -347,51 +373,75 @@ def train_member(cfg: MemberConfig):
         f = _Witness(F.tooth_witness().function(cfg.m), cfg.n_cells)
     else:
         pk = F.packing(cfg.m, cfg.p, construction=cfg.construction, delta=cfg.delta)
-        f = pk.member(_decode_word(cfg))
+        f = pk.member(decode_word(cfg))
     reg = fit_regression(f, F.d, list(cfg.hidden), cfg.activation, cfg.steps, lr=cfg.lr,
                          batch_size=cfg.batch_size, seed=cfg.seed, p=cfg.p, n_eval=2,
                          confidence=cfg.confidence)
     return f, reg
 
 
-def run_member(cfg: MemberConfig) -> MemberResult:
-    """Train the MLP on one member and estimate its errors (pure function of ``cfg``).
+def estimate_errors(predict, target, dim: int, cfg) -> tuple:
+    r"""``(error, error_clipped, constant_error)`` of a trained network on one member, as the
+    ``to_dict()`` of :func:`~approxbounds.nn.regression.empirical_lp_error`.
 
-    The three estimates (trained, clipped, best constant) use the same ``n_eval`` fresh uniform
-    points, drawn from ``default_rng([cfg.seed, 3])``; the constant is the mean of ``f`` on an
-    independent sample (``[cfg.seed, 4]``), clipped to ``[a, a+B]``.
+    ``predict`` and ``target`` take ``(n, dim)`` points of :math:`U([0,1]^{dim})`; ``cfg`` gives
+    the member's class (its range ``[a, a+B]``), ``seed``, ``n_eval``, ``p`` and ``confidence``.
+    The three estimates (trained, clipped to ``[a, a+B]``, best constant) use the same
+    ``n_eval`` fresh uniform points, drawn from ``default_rng([cfg.seed, 3])``; the constant is
+    the mean of ``target`` on an independent sample (``[cfg.seed, 4]``), clipped to ``[a, a+B]``.
     """
-    from approxbounds.experiments.train_run import single_blas_thread
     from approxbounds.nn.regression import empirical_lp_error
 
     F = cfg.function_class
     a, B = float(F.a), float(F.B)
+
+    def clipped(x):
+        return np.clip(predict(x), a, a + B)
+
+    const = float(np.clip(np.mean(target(np.random.default_rng([cfg.seed, 4]).random((cfg.n_eval, dim)))),
+                          a, a + B))
+
+    def constant(x):
+        return np.full(x.shape[0], const)
+
+    def est(fn, bound):
+        rng = np.random.default_rng([cfg.seed, 3])   # same points for all three estimates
+        return empirical_lp_error(fn, target, dim, cfg.p, cfg.n_eval, rng, bound=bound,
+                                  confidence=cfg.confidence).to_dict()
+
+    return est(predict, None), est(clipped, B), est(constant, B)
+
+
+def implied_consistency(error_clipped: dict, cfg) -> tuple:
+    """``(consistent, consistent_exact)`` of a member to which the Corollary applies
+    (``cfg.implied``): the upper end of the CLT interval (or the estimate, when there is none)
+    and of the exact-level Hoeffding interval of the clipped error reach ``cfg.certified``;
+    ``(None, None)`` for other members."""
+    if not cfg.implied:
+        return None, None
+    err_c = error_clipped
+    upper = err_c["ci_clt"][1] if err_c["ci_clt"] is not None else err_c["estimate"]
+    return bool(upper >= cfg.certified), bool(err_c["ci_hoeffding"][1] >= cfg.certified)
+
+
+def all_consistent(flags) -> bool | None:
+    """``all(flags)``, or ``None`` when there is no flag (no member the Corollary applies to)."""
+    flags = list(flags)
+    return None if not flags else all(flags)
+
+
+def run_member(cfg: MemberConfig) -> MemberResult:
+    """Train the MLP on one member and estimate its errors (pure function of ``cfg``;
+    the estimates of :func:`estimate_errors`)."""
+    from approxbounds.experiments.train_run import single_blas_thread
+
+    F = cfg.function_class
     with single_blas_thread():
         f, reg = train_member(cfg)
         word = f.code_word
-        predict = reg.predict
-
-        def clipped(x):
-            return np.clip(predict(x), a, a + B)
-
-        const = float(np.clip(np.mean(f(np.random.default_rng([cfg.seed, 4]).random((cfg.n_eval, F.d)))),
-                              a, a + B))
-
-        def constant(x):
-            return np.full(x.shape[0], const)
-
-        def est(fn, bound):
-            rng = np.random.default_rng([cfg.seed, 3])   # same points for all three estimates
-            return empirical_lp_error(fn, f, F.d, cfg.p, cfg.n_eval, rng, bound=bound,
-                                      confidence=cfg.confidence).to_dict()
-
-        err, err_c, err_k = est(predict, None), est(clipped, B), est(constant, B)
+        err, err_c, err_k = estimate_errors(reg.predict, f, F.d, cfg)
     hist = [h for h in reg.history if "loss" in h]
-    consistent = consistent_exact = None
-    if cfg.implied:
-        upper = err_c["ci_clt"][1] if err_c["ci_clt"] is not None else err_c["estimate"]
-        consistent = bool(upper >= cfg.certified)
-        consistent_exact = bool(err_c["ci_hoeffding"][1] >= cfg.certified)
+    consistent, consistent_exact = implied_consistency(err_c, cfg)
     return MemberResult(
         kind=cfg.kind, index=cfg.index, construction=cfg.construction, m=cfg.m, n_cells=cfg.n_cells,
         n_ones=int(word.sum()), seed=cfg.seed, error=err, error_clipped=err_c, constant_error=err_k,
@@ -436,8 +486,7 @@ class CrosscheckResult:
     @property
     def implied_check(self) -> bool | None:
         """All certificate members consistent (None: no member to which Corollary R applies)."""
-        flags = [r.consistent for r in self.members if r.implied]
-        return None if not flags else all(flags)
+        return all_consistent(r.consistent for r in self.members if r.implied)
 
     def by_kind(self, kind: str) -> list:
         return [r for r in self.members if r.kind == kind]
@@ -458,6 +507,43 @@ class CrosscheckResult:
 
 
 # ------------------------------------------------------------------------------ driver
+def check_run_options(p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds, allowed) -> tuple:
+    """The checked options of a cross-check run, in this order (``kinds`` a non-empty tuple of
+    names from ``allowed``; a single name is accepted); ``TypeError``/``ValueError`` naming the
+    option otherwise."""
+    p = check_real("p", p, low=1.0)
+    n_members = check_int("n_members", n_members, minimum=1)
+    steps = check_int("steps", steps, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    lr = check_real("lr", lr, low=0.0, low_open=True)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    n_eval = check_int("n_eval", n_eval, minimum=2)
+    confidence = check_probability("confidence", confidence)
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    kinds = tuple(check_choice("kinds", k, allowed) for k in kinds)
+    if not kinds:
+        raise ValueError("kinds must name at least one of smooth, fit, certificate")
+    return p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds
+
+
+def run_jobs(fn, configs: list, executor, progress: bool, desc: str) -> list:
+    """``[fn(c) for c in configs]`` on ``executor`` (:func:`approxbounds.parallel.map_ordered`:
+    same results and order as the serial run), with a tqdm bar named ``desc`` if ``progress``."""
+    from approxbounds.parallel import map_ordered
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(configs), desc=desc)
+    try:
+        return map_ordered(fn, configs, executor, progress=None if bar is None else bar.update)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int = 3, steps: int = 2000,
                seed: int = 0, executor=None, *, lr: float = 1e-2, batch_size: int = 128,
                n_eval: int = 20_000, confidence: float = 0.95, kinds=KINDS, fit_m: int | None = None,
@@ -497,19 +583,8 @@ def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int
     from approxbounds.lower import lower_bound
     from approxbounds.nn.mlp import MLP
 
-    p = check_real("p", p, low=1.0)
-    n_members = check_int("n_members", n_members, minimum=1)
-    steps = check_int("steps", steps, minimum=0)
-    seed = check_int("seed", seed, minimum=0)
-    lr = check_real("lr", lr, low=0.0, low_open=True)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    n_eval = check_int("n_eval", n_eval, minimum=2)
-    confidence = check_probability("confidence", confidence)
-    if isinstance(kinds, str):
-        kinds = (kinds,)
-    kinds = tuple(check_choice("kinds", k, KINDS) for k in kinds)
-    if not kinds:
-        raise ValueError("kinds must name at least one of smooth, fit, certificate")
+    p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds = check_run_options(
+        p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds, KINDS)
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be a sequence of integers, got {hidden!r}")
     hidden = tuple(check_int(f"hidden[{i}]", h, minimum=1) for i, h in enumerate(hidden))
@@ -524,19 +599,7 @@ def crosscheck(F, hidden, activation: str = "relu", p: float = 2, n_members: int
     configs = member_configs(F, cert, hidden, activation, p=p, n_members=n_members, steps=steps, seed=seed,
                              lr=lr, batch_size=batch_size, n_eval=n_eval, confidence=confidence,
                              kinds=kinds, fit_m=fit_m)
-    from approxbounds.parallel import map_ordered
-
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(configs), desc="crosscheck")
-    try:
-        members = map_ordered(run_member, configs, executor,
-                              progress=None if bar is None else bar.update)
-    finally:
-        if bar is not None:
-            bar.close()
+    members = run_jobs(run_member, configs, executor, progress, "crosscheck")
     net = cert.network_class if hasattr(cert, "network_class") else arch.spec()
     return CrosscheckResult(
         function_class=F.name, network_class=net,

@@ -42,8 +42,11 @@ from typing import Any
 
 import numpy as np
 
-from approxbounds._validation import check_choice, check_int, check_probability, check_real
-from approxbounds.experiments.crosscheck import log2_hamming_ball
+from approxbounds._validation import check_choice, check_int, check_real
+from approxbounds.experiments.crosscheck import (MemberEstimates, all_consistent, check_run_options,
+                                                 decode_word, derived_seed, draw_word, encode_word,
+                                                 estimate_errors, fit_scale, implied_consistency,
+                                                 log2_exceptional_fraction, run_jobs, theorem_L_fraction)
 from approxbounds.models.ornn import SequenceModel
 from approxbounds.models.storage import StorageAccount, model_storage
 from approxbounds.nn.rnn import rnn_backward, rnn_forward
@@ -218,39 +221,29 @@ def corollary(cert) -> float | None:
     """
     if getattr(cert, "transferred", False) or cert.theorem not in ("L", "C"):
         return None
-    ing = cert.ingredients
-    pk = ing["packing"]["ingredients"]
-    N, D = int(pk["N"]), int(pk["D"])
     if cert.theorem == "L":
-        if not _lebesgue_steps(cert):
-            return None
-        log2_pi, log2_m = float(ing["log2_Pi"]), float(ing["log2_M"])
-        if cert.value > ing["eps"] / 4.0 * (1 + 1e-12):
-            return None
-        if log2_m < log2_pi + math.log2(1.0 + 2.0 ** (-min(log2_pi, 1000.0))):
-            return None
-        return log2_pi + log2_hamming_ball(N, D - 1) - N
+        return theorem_L_fraction(cert) if _lebesgue_steps(cert) else None
     if not cert.norm.is_sup and not _lebesgue_steps(cert):
         return None
+    ing = cert.ingredients
     if cert.value > ing["eps"] / 2.0 * (1 + 1e-12):
         return None
-    return float(ing["log2_G"]) + log2_hamming_ball(N, D - 1) - N
+    pk = ing["packing"]["ingredients"]
+    return log2_exceptional_fraction(int(pk["N"]), int(pk["D"]), float(ing["log2_G"]))
 
 
 def certificate_at(cert, m: int):
     """The certificate of ``cert``'s theorem along ``cert``'s route with grid size ``m``
     (re-derived by :func:`approxbounds.lower.derive.derive`; a valid, weaker certificate for
     ``m`` above the searched one). ``CertificateError`` when the hypotheses fail at ``m``."""
-    from approxbounds.claims import Claim
     from approxbounds.lower import Certificate
     from approxbounds.lower.derive import derive
+    from approxbounds.rederive import derived_claim
 
     F, G, norm, mu = cert.objects()
     route = {**cert.route, "m": int(m)}
     der = derive(cert.theorem, F, G, norm, mu, route)
-    claim = Claim("lower", F.to_dict(), G.to_dict(), der.norm, None if der.norm.is_sup else mu.to_dict(),
-                  der.value, der.theorem)
-    return Certificate(claim, route, der.ingredients, der.tags)
+    return Certificate(derived_claim("lower", F, G, mu, der), route, der.ingredients, der.tags)
 
 
 def members_certificate(cert, margin_bits: float = 20.0):
@@ -308,7 +301,7 @@ class RNNMemberConfig:
 
 
 @dataclass
-class RNNMemberResult:
+class RNNMemberResult(MemberEstimates):
     """Outcome for one member: errors of the trained (deployed) model, clipped, and of the best
     constant, with intervals (as :class:`approxbounds.experiments.crosscheck.MemberResult`).
 
@@ -335,36 +328,6 @@ class RNNMemberResult:
     final_train_loss: float | None
     seconds: float
 
-    @property
-    def best_upper_estimate(self) -> float:
-        return min(self.error["estimate"], self.constant_error["estimate"])
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["best_upper_estimate"] = self.best_upper_estimate
-        d["best_ratio"] = self.best_upper_estimate / self.certified
-        return d
-
-
-def _encode(word) -> bytes:
-    return np.packbits(np.asarray(word, dtype=np.uint8)).tobytes()
-
-
-def _decode(cfg: RNNMemberConfig) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(cfg.word, dtype=np.uint8), count=cfg.n_cells).astype(np.int8)
-
-
-def _seed(seed: int, *keys: int) -> int:
-    return int(np.random.SeedSequence([seed, *keys]).generate_state(1, dtype=np.uint32)[0])
-
-
-def _fit_scale(F, p, construction, hidden: int) -> int:
-    """Largest ``m`` whose packing has at most ``hidden`` cells (at least 1)."""
-    m = 1
-    while F.packing(m + 1, p, construction=construction).N_grid <= hidden:
-        m += 1
-    return m
-
 
 def train_rnn_member(cfg: RNNMemberConfig):
     """Build the member of ``cfg`` and train its model on it: ``(f, model, params, history)``."""
@@ -373,7 +336,7 @@ def train_rnn_member(cfg: RNNMemberConfig):
     from approxbounds.nn.trainer import fit
 
     F = cfg.function_class
-    f = F.packing(cfg.m, cfg.p, construction=cfg.construction).member(_decode(cfg))
+    f = F.packing(cfg.m, cfg.p, construction=cfg.construction).member(decode_word(cfg))
     model = cfg.spec.build(F.d)
     params = model.init(np.random.default_rng([cfg.seed, 0]))
     # learning rate decayed exponentially to lr/100 at the last step
@@ -393,16 +356,14 @@ def train_rnn_member(cfg: RNNMemberConfig):
 def run_rnn_member(cfg: RNNMemberConfig) -> RNNMemberResult:
     """Train the model on one member and estimate its errors (pure function of ``cfg``).
 
-    The three estimates use the same ``n_eval`` fresh uniform sequences (``default_rng([seed,
-    3])``); the constant is the mean of ``f`` on an independent sample, clipped to ``[a, a+B]``.
+    The estimates are those of :func:`approxbounds.experiments.crosscheck.estimate_errors` on
+    the flattened sequences (``T d`` i.i.d. uniform coordinates).
     """
     import time
 
     from approxbounds.experiments.train_run import single_blas_thread
-    from approxbounds.nn.regression import empirical_lp_error
 
     F = cfg.function_class
-    a, B = float(F.a), float(F.B)
     T, d = F.length, F.d
     t0 = time.perf_counter()
     with single_blas_thread():
@@ -416,30 +377,12 @@ def run_rnn_member(cfg: RNNMemberConfig) -> RNNMemberResult:
             y, _ = dep.forward(dparams, unflat(u).astype(np.float32))
             return np.asarray(y, dtype=np.float64).reshape(-1)
 
-        def clipped(u):
-            return np.clip(predict(u), a, a + B)
-
         def target(u):
             return f(unflat(u))
 
-        const = float(np.clip(np.mean(f(np.random.default_rng([cfg.seed, 4]).random((cfg.n_eval, T, d)))),
-                              a, a + B))
-
-        def constant(u):
-            return np.full(u.shape[0], const)
-
-        def est(fn, bound):
-            rng = np.random.default_rng([cfg.seed, 3])
-            return empirical_lp_error(fn, target, T * d, cfg.p, cfg.n_eval, rng, bound=bound,
-                                      confidence=cfg.confidence).to_dict()
-
-        err, err_c, err_k = est(predict, None), est(clipped, B), est(constant, B)
+        err, err_c, err_k = estimate_errors(predict, target, T * d, cfg)
     losses = [h["loss"] for h in hist if "loss" in h]
-    consistent = consistent_exact = None
-    if cfg.implied:
-        upper = err_c["ci_clt"][1] if err_c["ci_clt"] is not None else err_c["estimate"]
-        consistent = bool(upper >= cfg.certified)
-        consistent_exact = bool(err_c["ci_hoeffding"][1] >= cfg.certified)
+    consistent, consistent_exact = implied_consistency(err_c, cfg)
     return RNNMemberResult(
         model=cfg.spec.label, kind=cfg.kind, certificate=cfg.certificate, index=cfg.index, m=cfg.m,
         n_cells=cfg.n_cells, seed=cfg.seed, error=err, error_clipped=err_c, constant_error=err_k,
@@ -478,7 +421,7 @@ def rnn_member_configs(F, spec: RNNModelSpec, certs: dict, *, p, n_members, step
         if kind == "smooth":
             plan.append((kind, None, 1, 1, rec))
         elif kind == "fit":
-            plan.append((kind, None, _fit_scale(F, p, construction, spec.hidden), n_members, rec))
+            plan.append((kind, None, fit_scale(F, p, construction, spec.hidden), n_members, rec))
         else:
             for name in CERTIFICATES:
                 c = certs.get(f"{name}_members") or certs[name]
@@ -489,12 +432,11 @@ def rnn_member_configs(F, spec: RNNModelSpec, certs: dict, *, p, n_members, step
         n_cells = F.packing(m, p, construction=construction).N_grid
         implied = cname is not None and corollary(cert) is not None
         for i in range(count):
-            word = (np.ones(n_cells, dtype=np.uint8) if kind == "smooth"
-                    else word_rng.integers(0, 2, size=n_cells, dtype=np.uint8))
+            word = draw_word(kind, n_cells, word_rng)
             out.append(RNNMemberConfig(
                 function_class=F, spec=spec, construction=construction, m=int(m), p=float(p), kind=kind,
-                certificate=cname, index=i, word=_encode(word), n_cells=int(n_cells), steps=steps, lr=lr,
-                batch_size=batch_size, seed=_seed(seed, spec_index, k_idx, i), n_eval=n_eval,
+                certificate=cname, index=i, word=encode_word(word), n_cells=int(n_cells), steps=steps, lr=lr,
+                batch_size=batch_size, seed=derived_seed(seed, spec_index, k_idx, i), n_eval=n_eval,
                 confidence=confidence, certified=float(cert.value), implied=implied))
     return out
 
@@ -517,8 +459,7 @@ class RNNModelResult:
 
     @property
     def implied_check(self) -> bool | None:
-        flags = [r.consistent for r in self.members if r.implied]
-        return None if not flags else all(flags)
+        return all_consistent(r.consistent for r in self.members if r.implied)
 
     def ratios(self, certificate: str) -> list:
         """clipped error / certified value of this certificate's members."""
@@ -544,8 +485,7 @@ class RNNCrosscheckResult:
 
     @property
     def implied_check(self) -> bool | None:
-        flags = [m.implied_check for m in self.models if m.implied_check is not None]
-        return None if not flags else all(flags)
+        return all_consistent(m.implied_check for m in self.models if m.implied_check is not None)
 
     def to_dict(self) -> dict:
         from approxbounds._json import to_json
@@ -586,22 +526,11 @@ def crosscheck_rnn(F, specs=DEFAULT_SPECS, p: float = 2, n_members: int = 2, ste
     RNNCrosscheckResult
     """
     from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
-    from approxbounds.parallel import map_ordered
 
     if not isinstance(F, (DelayedHolder, MultiLagHolder)):
         raise TypeError(f"F must be a DelayedHolder or MultiLagHolder, got {type(F).__name__}")
-    p = check_real("p", p, low=1.0)
-    n_members = check_int("n_members", n_members, minimum=1)
-    steps = check_int("steps", steps, minimum=0)
-    seed = check_int("seed", seed, minimum=0)
-    lr = check_real("lr", lr, low=0.0, low_open=True)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    n_eval = check_int("n_eval", n_eval, minimum=2)
-    confidence = check_probability("confidence", confidence)
-    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-    kinds = tuple(check_choice("kinds", k, KINDS) for k in kinds)
-    if not kinds:
-        raise ValueError("kinds must name at least one of smooth, fit, certificate")
+    p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds = check_run_options(
+        p, n_members, steps, seed, lr, batch_size, n_eval, confidence, kinds, KINDS)
     specs = tuple(specs)
     if not specs or not all(isinstance(s, RNNModelSpec) for s in specs):
         raise TypeError("specs must be a non-empty sequence of RNNModelSpec")
@@ -619,17 +548,7 @@ def crosscheck_rnn(F, specs=DEFAULT_SPECS, p: float = 2, n_members: int = 2, ste
         configs.append(rnn_member_configs(F, spec, certs, p=p, n_members=n_members, steps=steps, seed=seed,
                                           lr=lr, batch_size=batch_size, n_eval=n_eval, confidence=confidence,
                                           kinds=kinds, spec_index=i))
-    flat = [c for cs in configs for c in cs]
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(flat), desc="crosscheck-rnn")
-    try:
-        results = map_ordered(run_rnn_member, flat, executor, progress=None if bar is None else bar.update)
-    finally:
-        if bar is not None:
-            bar.close()
+    results = run_jobs(run_rnn_member, [c for cs in configs for c in cs], executor, progress, "crosscheck-rnn")
     pos = 0
     for model, cs in zip(models, configs):
         model.members = results[pos:pos + len(cs)]

@@ -197,7 +197,7 @@ def test_configs_are_picklable_and_words_roundtrip():
     assert [dataclasses.replace(c, function_class=None) for c in back] == \
         [dataclasses.replace(c, function_class=None) for c in cfgs]
     assert all(c.function_class.name == F.name for c in back)
-    from approxbounds.experiments.crosscheck import _decode_word
+    from approxbounds.experiments.crosscheck import decode_word
 
     assert cert.theorem == "P" and cfgs[0].kind == "witness" and cfgs[0].implied
     assert cfgs[0].certified == cert.value and cfgs[0].m == cert.ingredients["m"]
@@ -205,7 +205,7 @@ def test_configs_are_picklable_and_words_roundtrip():
     lcert = packing_certificate(cert)
     assert lcert.theorem == "L" and all(c.certified == lcert.value for c in cfgs[1:])
     cfgs = cfgs[1:]
-    words = [_decode_word(c) for c in cfgs]
+    words = [decode_word(c) for c in cfgs]
     assert [w.size for w in words] == [c.n_cells for c in cfgs]
     assert words[0].tolist() == [1]                         # smooth: all-ones at m_min = 1
     assert not np.array_equal(words[-1], words[-2])          # independent random words
@@ -252,3 +252,19 @@ def test_corollary_r_claims_nothing_for_transferred_certificates():
     cert = lower_bound(Holder(2, 3.0), Architecture.parse("2,10,1"), norm=8)
     assert cert.transferred
     assert corollary_r(cert) is None
+
+
+def test_shared_verdict_helpers():
+    """The verdict helpers shared with the recurrent cross-check (crosscheck_rnn)."""
+    from types import SimpleNamespace
+
+    from approxbounds.experiments.crosscheck import all_consistent, implied_consistency
+
+    assert all_consistent([]) is None and all_consistent(iter([True, True])) is True
+    assert all_consistent([True, False]) is False
+    err = {"estimate": 0.5, "ci_clt": [0.4, 0.6], "ci_hoeffding": [0.0, 0.9]}
+    assert implied_consistency(err, SimpleNamespace(implied=False, certified=1.0)) == (None, None)
+    assert implied_consistency(err, SimpleNamespace(implied=True, certified=0.55)) == (True, True)
+    assert implied_consistency(err, SimpleNamespace(implied=True, certified=0.7)) == (False, True)
+    assert implied_consistency({**err, "ci_clt": None}, SimpleNamespace(implied=True, certified=0.55)) \
+        == (False, True)                                   # no CLT interval: the estimate itself
