@@ -24,10 +24,11 @@ import math
 import numbers
 
 from approxbounds._json import first_difference, from_json, to_json
+from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
 
 __all__ = ["RESTATED", "restated_claim", "derived_claim", "check_dps", "check_tags_and_value",
-           "check_route_fields", "route_int", "rederive_claim", "compare_with_claim"]
+           "check_route_fields", "route_int", "rederive_claim", "compare_with_claim", "rederive_record"]
 
 #: ingredient under which every proof restates its claim (all fields but the value), so that
 #: no field of a claim can be edited without the proof disagreeing
@@ -128,3 +129,35 @@ def compare_with_claim(data: dict, claim: Claim, proof: dict, der, expected: Cla
     diff = first_difference(proof, expected_proof, "proof")
     if diff:
         _fail("proof", f"the stored proof is not the one its claim re-derives: {diff}")
+
+
+def rederive_record(data: dict, dps: int, derive, statement: str | None = None):
+    """``(claim, derivation, objects)`` of a certificate file whose claim and proof are exactly
+    what its claim re-derives (module docstring); the kind's chain check comes next.
+
+    Parameters
+    ----------
+    data : dict
+        The certificate file.
+    dps : int
+        Digits of the chain check that follows (checked here first, :func:`check_dps`).
+    derive : callable
+        The kind's ``derive(theorem, F, G, norm, mu, route)``.
+    statement : {"lower", "upper"} or None
+        The kind of bound the file must state (:func:`approxbounds.certificate_base.parse_record`).
+
+    Raises
+    ------
+    ValueError
+        Bad ``dps``, or the file is not a certificate of this kind (structure).
+    ClaimError
+        A claim field is malformed or not canonical (names the field).
+    CertificateError
+        The claim or the stored proof is not the re-derived one, or the value is on the wrong
+        side of the re-derived one (names the step).
+    """
+    check_dps(dps)
+    claim, proof, _ = parse_record(data, statement=statement)
+    der, expected, objects = rederive_claim(claim, from_json(proof["route"]), derive)
+    compare_with_claim(data, claim, proof, der, expected)
+    return claim, der, objects

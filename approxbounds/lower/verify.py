@@ -34,11 +34,9 @@ from fractions import Fraction
 import mpmath
 
 from approxbounds._json import from_json
-from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
 from approxbounds.norms import Norm
-from approxbounds.rederive import (RESTATED, check_dps, check_tags_and_value, compare_with_claim,
-                                   rederive_claim)
+from approxbounds.rederive import RESTATED, check_dps, check_tags_and_value, rederive_claim, rederive_record
 
 from .derive import derive
 from .tails import TAILS, ln_mean_floor_mp, ln_pairs_mp, ln_tail_rate_mp
@@ -328,12 +326,9 @@ def verify_certificate_dict(data: dict, dps: int = 50) -> Claim:
     ValueError
         The file is not a certificate (structure).
     """
-    check_dps(dps)
     from approxbounds.capacity.growth import growth_model
 
-    claim, proof, _ = parse_record(data)
-    der, expected, (F, G, norm, mu) = rederive(claim, from_json(proof["route"]))
-    compare_with_claim(data, claim, proof, der, expected)
+    claim, der, (_, G, _, _) = rederive_record(data, dps, derive)
     check_chain(der.theorem, der.norm, claim.value, der.ingredients, der.tags, der.recompute,
                 growth_model(G), dps)
     return claim

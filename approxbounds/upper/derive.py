@@ -229,16 +229,23 @@ def _U0(F, G, target, route):
     if problem is not None:
         _fail("realisation", problem)
     real = {"hidden_widths": list(hidden_widths(G)), "units_used": 0}
-    tags = ["const"]
+    return _grid_steps(F, target, variant, 1, real, ["const"],
+                       "the constant network of a monotone class uses the midrange 1/2")
+
+
+def _grid_steps(F, target, variant, m, real, tags, monotone_midrange):
+    """The error bound of a step function on the grid of side ``1/m`` (``m = 1``: a constant)
+    realised as ``real`` with the statements ``tags``: midrange steps of a monotone class
+    (``monotone_midrange`` says why another variant is refused), centre or midrange steps of a
+    Hölder class."""
     if target == "monotone":
         if variant != "midrange":
-            _fail("route", "the constant network of a monotone class uses the midrange 1/2 "
-                           "(route.variant = 'midrange')")
-        return real, ("monotone_steps", (F.d, 1)), tags + ["grid_monotone"], {}
+            _fail("route", f"{monotone_midrange} (route.variant = 'midrange')")
+        return real, ("monotone_steps", (F.d, m)), tags + ["grid_monotone"], {}
     hc = holder_constants(F)
     formula = "steps_centre" if variant == "centre" else "steps_midrange"
-    tags += ["steps_holder"] + (["holder_embedding"] if hc["alpha"] > 1 else [])
-    return real, (formula, (hc["alpha_eff"], hc["lip"], F.d, 1)), tags, {"smoothness": hc}
+    tags = tags + ["steps_holder"] + (["holder_embedding"] if hc["alpha"] > 1 else [])
+    return real, (formula, (hc["alpha_eff"], hc["lip"], F.d, m)), tags, {"smoothness": hc}
 
 
 def _PL(F, G, target, route):
@@ -259,12 +266,19 @@ def _PL(F, G, target, route):
     return real, ("holder_pl", (alpha, n)), tags, {"smoothness": {"alpha": alpha}}
 
 
-def _RQ(F, G, target, route):
+def _monotone_levels(F, G, target, route, key, what) -> int:
+    """``route.levels`` of a level construction (``key`` = RQ or RI, ``what`` its name) after
+    checking that it applies: a monotone class on [0,1] and a network class it can read."""
     K = route_int(route, "levels", 1)
     if target != "monotone":
-        _fail("function class", "the range staircase (RQ) is a construction for monotone classes")
-    _need_d(F, True, "Construction RQ")
+        _fail("function class", f"{what} ({key}) is a construction for monotone classes")
+    _need_d(F, True, f"Construction {key}")
     _need_network(G)
+    return K
+
+
+def _RQ(F, G, target, route):
+    K = _monotone_levels(F, G, target, route, "RQ", "the range staircase")
     act = G.activation.name
     if act == "hard_threshold":
         avail = threshold_line_jumps(hidden_widths(G))
@@ -283,11 +297,7 @@ def _RQ(F, G, target, route):
 
 
 def _RI(F, G, target, route):
-    K = route_int(route, "levels", 1)
-    if target != "monotone":
-        _fail("function class", "interpolation at level crossings (RI) is a construction for monotone classes")
-    _need_d(F, True, "Construction RI")
-    _need_network(G)
+    K = _monotone_levels(F, G, target, route, "RI", "interpolation at level crossings")
     _need_activation(G, "relu", "Construction RI")
     plan = relu_line_plan(hidden_widths(G))
     if K + 1 > plan.pieces:
@@ -311,15 +321,8 @@ def _ST(F, G, target, route):
         if r > k:
             _fail("realisation", f"hidden layer {i + 1} has width {k}, the grid m={m} needs {r}")
     real = {"hidden_widths": list(hidden), "required_widths": list(need)}
-    tags = ["line_threshold" if F.d == 1 else "grid_steps"]
-    if target == "monotone":
-        if variant != "midrange":
-            _fail("route", "grid steps of a monotone class use the midrange (route.variant = 'midrange')")
-        return real, ("monotone_steps", (F.d, m)), tags + ["grid_monotone"], {}
-    hc = holder_constants(F)
-    formula = "steps_centre" if variant == "centre" else "steps_midrange"
-    tags += ["steps_holder"] + (["holder_embedding"] if hc["alpha"] > 1 else [])
-    return real, (formula, (hc["alpha_eff"], hc["lip"], F.d, m)), tags, {"smoothness": hc}
+    return _grid_steps(F, target, variant, m, real, ["line_threshold" if F.d == 1 else "grid_steps"],
+                       "grid steps of a monotone class use the midrange")
 
 
 def _KT(F, G, target, route):

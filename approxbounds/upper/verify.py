@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import mpmath
 
-from approxbounds._json import from_json
 from approxbounds.certificate_base import parse_record
 from approxbounds.claims import CertificateError, Claim
-from approxbounds.rederive import check_dps, check_tags_and_value, compare_with_claim, rederive_claim
+from approxbounds.rederive import check_dps, check_tags_and_value, rederive_claim, rederive_record
 
 from .derive import RESTATED, UpperDerivation, derive_upper
 from .realise import (grid_step_widths, hidden_widths, kt_fit, relu_line_plan,
@@ -125,9 +124,6 @@ def verify_upper_dict(data: dict, dps: int = 50) -> Claim:
     ValueError
         The file is not an upper certificate (structure).
     """
-    check_dps(dps)
-    claim, proof, _ = parse_upper_record(data)
-    der, expected, (_, G, _, _) = rederive_upper(claim, from_json(proof["route"]))
-    compare_with_claim(data, claim, proof, der, expected)
+    claim, der, (_, G, _, _) = rederive_record(data, dps, derive_upper, statement="upper")
     check_upper_chain(der, claim.value, G, dps)
     return claim
