@@ -17,14 +17,9 @@ BAND_ARGVS = [
 ]
 
 
-def _band_json(capsys, argv):
-    assert main(["band", *argv, "--json"]) == 0
-    return capsys.readouterr().out
-
-
 @pytest.mark.parametrize("argv", BAND_ARGVS, ids=lambda a: " ".join(a[:8]))
-def test_band_json_verifies(capsys, tmp_path, argv):
-    text = _band_json(capsys, argv)
+def test_band_json_verifies(cli_json, capsys, tmp_path, argv):
+    text = cli_json("band", argv)
     doc = json.loads(text)
     assert set(doc) == {"lower", "upper", "gap"}
     assert doc["lower"]["claim"]["value"] <= doc["upper"]["claim"]["value"]
@@ -51,8 +46,8 @@ def test_plain_text(capsys):
 
 
 @pytest.mark.parametrize("edit", ["lower_value", "upper_value", "gap", "swap", "extra"])
-def test_edited_band_files_are_rejected(capsys, tmp_path, edit):
-    doc = json.loads(_band_json(capsys, BAND_ARGVS[0]))
+def test_edited_band_files_are_rejected(cli_json, capsys, tmp_path, edit):
+    doc = json.loads(cli_json("band", BAND_ARGVS[0]))
     if edit == "lower_value":
         doc["lower"]["claim"]["value"] *= 2
     elif edit == "upper_value":
@@ -69,9 +64,9 @@ def test_edited_band_files_are_rejected(capsys, tmp_path, edit):
     assert "NOT VERIFIED" in capsys.readouterr().err
 
 
-def test_band_of_different_classes_is_rejected(capsys, tmp_path):
-    a = json.loads(_band_json(capsys, BAND_ARGVS[0]))
-    b = json.loads(_band_json(capsys, ["holder", "--d", "1", "--alpha", "1", "--p", "2", "--arch", "1,1000,1"]))
+def test_band_of_different_classes_is_rejected(cli_json, capsys, tmp_path):
+    a = json.loads(cli_json("band", BAND_ARGVS[0]))
+    b = json.loads(cli_json("band", ["holder", "--d", "1", "--alpha", "1", "--p", "2", "--arch", "1,1000,1"]))
     a["upper"] = b["upper"]
     a["gap"] = b["upper"]["claim"]["value"] / a["lower"]["claim"]["value"]
     path = tmp_path / "band.json"

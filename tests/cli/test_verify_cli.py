@@ -20,14 +20,9 @@ BOUND_ARGVS = [
 ]
 
 
-def _bound_json(capsys, argv):
-    assert main(["bound", *argv, "--json"]) == 0
-    return capsys.readouterr().out
-
-
 @pytest.mark.parametrize("argv", BOUND_ARGVS, ids=lambda a: " ".join(a[:6]))
-def test_every_bound_json_verifies(capsys, tmp_path, argv):
-    text = _bound_json(capsys, argv)
+def test_every_bound_json_verifies(cli_json, capsys, tmp_path, argv):
+    text = cli_json("bound", argv)
     path = tmp_path / "cert.json"
     path.write_text(text)
     rc = main(["verify", str(path)])
@@ -36,8 +31,8 @@ def test_every_bound_json_verifies(capsys, tmp_path, argv):
     assert out.startswith("verified: dist(") and out.count("\n") == 1
 
 
-def test_edited_claim_exits_1_with_the_reason(capsys, tmp_path):
-    doc = json.loads(_bound_json(capsys, BOUND_ARGVS[1]))
+def test_edited_claim_exits_1_with_the_reason(cli_json, capsys, tmp_path):
+    doc = json.loads(cli_json("bound", BOUND_ARGVS[1]))
     doc["claim"]["function_class"]["alpha"] = 1.0    # the forgery
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(doc))
@@ -46,8 +41,8 @@ def test_edited_claim_exits_1_with_the_reason(capsys, tmp_path):
     assert rc == 1 and err.startswith("NOT VERIFIED:") and "claim" in err
 
 
-def test_stdin(capsys, monkeypatch):
-    text = _bound_json(capsys, BOUND_ARGVS[0])
+def test_stdin(cli_json, capsys, monkeypatch):
+    text = cli_json("bound", BOUND_ARGVS[0])
     monkeypatch.setattr("sys.stdin", io.StringIO(text))
     assert main(["verify", "-"]) == 0
     assert capsys.readouterr().out.startswith("verified:")

@@ -1,6 +1,5 @@
 """Certified lower bounds for sequence classes against recurrent and storage network classes
 (Theorems L, S and C), their re-verification from the claim, and rejection of edited claims."""
-import copy
 import json
 import pickle
 
@@ -13,7 +12,7 @@ from approxbounds.claims import CertificateError, ClaimError
 from approxbounds.classes import DensityBounded, Holder, Lebesgue
 from approxbounds.classes.measures import IIDSequence
 from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
-from approxbounds.lower import Certificate, certificates, lower_bound
+from approxbounds.lower import Certificate, lower_bound
 
 F = DelayedHolder(1, 1.0, 10, 50)
 HADAM = R.hadamrnn(1, 64, 1, 50, bits=4)
@@ -104,17 +103,6 @@ def test_cube_class_refuses_recurrent_networks_and_sequence_measures():
         lower_bound(Holder(1, 1.0), "1,4,1", norm=2, measure=IIDSequence(Lebesgue(1), 3))
 
 
-def _leaves(obj, path=()):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _leaves(v, path + (k,))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _leaves(v, path + (i,))
-    else:
-        yield path, obj
-
-
 def _mutations(v):
     if isinstance(v, bool):
         return [not v]
@@ -134,19 +122,15 @@ def _mutations(v):
     lambda: lower_bound(MultiLagHolder(1, 0.5, [0, 3], 6), R.rnn(1, 4, 1, 6), norm="sup"),
     lambda: lower_bound(DelayedHolder(1, 1.0, 2, 6), StorageClass(300, ("sequence", 1, 6)), norm=1),
 ])
-def test_every_claim_edit_is_rejected(make):
+def test_every_claim_edit_is_rejected(make, json_edits):
     cert = make()
     data = json.loads(json.dumps(cert.to_dict(alternatives=False)))
     n = 0
-    for path, value in _leaves(data["claim"]):
+    for path, value in json_edits.leaves(data["claim"]):
         if path == ("value",):
             continue
         for new in _mutations(value):
-            forged = copy.deepcopy(data)
-            node = forged["claim"]
-            for k in path[:-1]:
-                node = node[k]
-            node[path[-1]] = new
+            forged = json_edits.edited(data, "claim", path, new)
             with pytest.raises((CertificateError, ClaimError, ValueError)):
                 Certificate.from_dict(forged).verify()
             n += 1

@@ -76,20 +76,6 @@ def test_honest_certificates_verify(name):
 
 
 # ============================================================ the property test
-def _leaves(obj, path=()):
-    """Every leaf (and every container) of a JSON value, as paths."""
-    if isinstance(obj, dict):
-        yield path, obj
-        for k, v in obj.items():
-            yield from _leaves(v, path + (k,))
-    elif isinstance(obj, list):
-        yield path, obj
-        for i, v in enumerate(obj):
-            yield from _leaves(v, path + (i,))
-    else:
-        yield path, obj
-
-
 def _mutations(v):
     """Edits of one JSON value: other numbers, other types, other strings, other shapes."""
     if isinstance(v, bool):
@@ -112,32 +98,21 @@ def _mutations(v):
     raise AssertionError(type(v))
 
 
-def _set(doc, path, value):
-    target = doc["claim"]
-    for k in path[:-1]:
-        target = target[k]
-    if path:
-        target[path[-1]] = value
-    else:
-        doc["claim"] = value
-
-
 def _same(a, b):
     return type(a) is type(b) and (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b)))
 
 
 @pytest.mark.parametrize("name", sorted(CERTS))
-def test_every_edit_of_a_claim_leaf_is_rejected(name):
-    """Each leaf of the claim, edited in every way of _mutations, is rejected — except a
-    lower value (a lower bound may be weakened), which verifies."""
+def test_every_edit_of_a_claim_leaf_is_rejected(name, json_edits):
+    """Each leaf (and container) of the claim, edited in every way of _mutations, is rejected —
+    except a lower value (a lower bound may be weakened), which verifies."""
     doc = _doc(CERTS[name])
     n_checked = 0
-    for path, value in list(_leaves(doc["claim"])):
+    for path, value in list(json_edits.leaves(doc["claim"], containers=True)):
         for new in _mutations(value):
             if _same(new, value):
                 continue
-            forged = copy.deepcopy(doc)
-            _set(forged, path, new)
+            forged = json_edits.edited(doc, "claim", path, new)
             if path == ("value",) and isinstance(new, float) and 0 < new < value:
                 assert verify_certificate_dict(forged, dps=30).value == new
                 continue
@@ -147,19 +122,15 @@ def test_every_edit_of_a_claim_leaf_is_rejected(name):
     assert n_checked > 60
 
 
-def test_every_edit_of_a_proof_leaf_is_rejected():
+def test_every_edit_of_a_proof_leaf_is_rejected(json_edits):
     """The same for the proof of a Theorem L certificate (route, ingredients, tags)."""
     doc = _doc(CERTS["L"])
     n = 0
-    for path, value in list(_leaves(doc["proof"])):
+    for path, value in list(json_edits.leaves(doc["proof"], containers=True)):
         for new in _mutations(value)[:3]:
             if _same(new, value) or not path:
                 continue
-            forged = copy.deepcopy(doc)
-            target = forged["proof"]
-            for k in path[:-1]:
-                target = target[k]
-            target[path[-1]] = new
+            forged = json_edits.edited(doc, "proof", path, new)
             with pytest.raises((CertificateError, ClaimError, ValueError)):
                 verify_certificate_dict(forged, dps=30)
             n += 1
