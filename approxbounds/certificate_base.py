@@ -212,6 +212,22 @@ class ClaimedCertificate:
         return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
                    [cls.from_dict(a) for a in alts])
 
+    # rich display in notebooks (approxbounds.display owns the formatting)
+    def _repr_markdown_(self) -> str:
+        from approxbounds.display import certificate_markdown
+
+        return certificate_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from approxbounds.display import certificate_latex
+
+        return certificate_latex(self)
+
+    def _repr_html_(self) -> str:
+        from approxbounds.display import certificate_html
+
+        return certificate_html(self)
+
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(value={self.value:.6g}, {self._REPR_THEOREM}={self.theorem!r}, "
                 f"norm={self.norm!r}, F={self.claim.function_class}, "

@@ -110,3 +110,16 @@ def test_bound_and_rate_show_themselves_in_notebooks():
     assert b._repr_html_() == bound_html(b) and "VC dimension" in b._repr_html_()
     assert r._repr_markdown_() == rate_markdown(r) and r._repr_latex_() == rate_latex(r)
     assert "[R]" in r._repr_markdown_()
+
+
+def test_certificates_and_bands_show_themselves_in_notebooks():
+    import approxbounds as ab
+    from approxbounds.display import band_html, certificate_latex, certificate_markdown
+
+    lo = ab.lower_bound(ab.Holder(1, 1.0), "1,8,1", norm=2)
+    up = ab.upper_bound(ab.Holder(1, 1.0), "1,8,1", norm=2)
+    b = ab.band(ab.Holder(1, 1.0), "1,8,1", norm=2)
+    for c in (lo, up):
+        assert c._repr_markdown_() == certificate_markdown(c) and c._repr_latex_() == certificate_latex(c)
+        assert "<table" in c._repr_html_()
+    assert b._repr_html_() == band_html(b) and "gap" in b._repr_markdown_().lower()

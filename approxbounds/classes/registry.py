@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from approxbounds._json import first_difference
+from approxbounds._canonical import from_canonical
 
 __all__ = ["class_from_dict", "packing_from_dict", "sign_family_from_dict", "CLASS_NAMES"]
 
@@ -45,14 +45,8 @@ def class_from_dict(desc, field: str = "function_class"):
     cls = table.get(desc["name"])
     if cls is None:
         raise ValueError(f"{field}.name: unknown function class {desc['name']!r}; known: {', '.join(table)}")
-    try:
-        F = cls.from_dict(desc)
-    except (TypeError, ValueError, KeyError) as exc:
-        raise ValueError(f"{field}: {exc}") from None
-    diff = first_difference(desc, F.to_dict(), field)
-    if diff:
-        raise ValueError(f"{field} is not the canonical description of {F.name}: {diff}")
-    return F
+    return from_canonical(desc, lambda: cls.from_dict(desc), field,
+                          lambda F: f"the canonical description of {F.name}")
 
 
 def packing_from_dict(ingredients: dict):

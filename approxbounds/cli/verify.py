@@ -53,7 +53,7 @@ def verify_document(data, dps: int = 50) -> list[str]:
     :class:`~approxbounds.claims.CertificateError` / :class:`~approxbounds.claims.ClaimError`,
     which report a failed verification.
     """
-    from approxbounds.lower.record import FORMAT
+    from approxbounds.certificate_base import FORMAT
 
     if isinstance(data, dict) and data.get("format") == FORMAT:
         return [_verify_certificate(data, dps)]

@@ -298,6 +298,7 @@ class RNNMemberConfig:
     confidence: float
     certified: float
     implied: bool
+    delta: float = 0.125        # code distance of the packing: the certificate route's delta
 
 
 @dataclass
@@ -336,7 +337,7 @@ def train_rnn_member(cfg: RNNMemberConfig):
     from approxbounds.nn.trainer import fit
 
     F = cfg.function_class
-    f = F.packing(cfg.m, cfg.p, construction=cfg.construction).member(decode_word(cfg))
+    f = F.packing(cfg.m, cfg.p, construction=cfg.construction, delta=cfg.delta).member(decode_word(cfg))
     model = cfg.spec.build(F.d)
     params = model.init(np.random.default_rng([cfg.seed, 0]))
     # learning rate decayed exponentially to lr/100 at the last step
@@ -437,8 +438,14 @@ def rnn_member_configs(F, spec: RNNModelSpec, certs: dict, *, p, n_members, step
                 function_class=F, spec=spec, construction=construction, m=int(m), p=float(p), kind=kind,
                 certificate=cname, index=i, word=encode_word(word), n_cells=int(n_cells), steps=steps, lr=lr,
                 batch_size=batch_size, seed=derived_seed(seed, spec_index, k_idx, i), n_eval=n_eval,
-                confidence=confidence, certified=float(cert.value), implied=implied))
+                confidence=confidence, certified=float(cert.value), implied=implied,
+                delta=_route_delta(cert)))
     return out
+
+
+def _route_delta(cert) -> float:
+    """The code distance of ``cert``'s packing (members must come from that very packing)."""
+    return float(cert.ingredients["packing"]["ingredients"]["delta"])
 
 
 # ------------------------------------------------------------------------------ results

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from pathlib import Path
 
 __all__ = ["run_sweep", "seed_configs", "train_job", "run_name"]
 

@@ -28,16 +28,23 @@ import json
 import math
 from collections import OrderedDict
 
-from approxbounds.claims import CertificateError, Claim, domain_problem, network_label
+from approxbounds.capacity.growth import growth_model
+from approxbounds.claims import CertificateError, domain_problem, network_label
 from approxbounds.norms import Norm
+from approxbounds.rederive import derived_claim
 
 from .._validation import check_bool, check_choice
 from .certificate import Certificate
 from .derive import derive, piece_route_parts, transfer
-from approxbounds.capacity.growth import growth_model
 from .search import M_MAX, first_power_of_two, smallest_positive, smallest_true
 from .tails import TAILS
-from .theorems import TRANSFER_NORMS, Derivation, _tree_copy, theorem_L_condition, theorem_P_ln_value
+from .theorems import (
+    TRANSFER_NORMS,
+    Derivation,
+    _tree_copy,
+    theorem_L_condition,
+    theorem_P_ln_value,
+)
 
 __all__ = ["lower_bound", "certificates", "NoCertificateError", "describe_network",
            "clear_cache", "cache_info", "P_DIRECT_MAX"]
@@ -124,9 +131,7 @@ def _issue(F, arch, norm, mu, theorem, route, notes, what):
 
 
 def _certificate(F, arch, norm, mu, route, der: Derivation) -> Certificate:
-    claim = Claim("lower", F.to_dict(), arch.to_dict(), der.norm,
-                  None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
-    return Certificate(claim, dict(route), der.ingredients, der.tags)
+    return Certificate(derived_claim("lower", F, arch, mu, der), dict(route), der.ingredients, der.tags)
 
 
 #: Relative code distances ``delta`` of the packings tried, jointly with the grid size ``m``
@@ -275,8 +280,8 @@ def _lemma_D(F, arch, notes):
     cert = _issue(F, arch, Norm.parse("sup"), None, "D", {}, [], "Lemma D")
     if cert is None:
         act = getattr(getattr(arch, "activation", None), "name", None)
-        notes.append(f"Lemma D (sup_norm_discontinuity(): distance >= 1/2 from every "
-                     f"continuous network) does not apply: "
+        notes.append("Lemma D (sup_norm_discontinuity(): distance >= 1/2 from every "
+                     "continuous network) does not apply: "
                      + (f"activation {act!r} gives discontinuous networks" if act is not None
                         else "the network class is not known to consist of continuous functions"))
     return cert

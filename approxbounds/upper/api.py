@@ -22,13 +22,21 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from approxbounds.claims import CertificateError, Claim, network_label
+from approxbounds.claims import CertificateError, network_label
 from approxbounds.norms import Norm
+from approxbounds.rederive import derived_claim
 
 from .certificate import UpperCertificate
 from .derive import derive_upper, target_of
-from .realise import (constant_problem, grid_step_best, hidden_widths, kt_best, network_problem,
-                      relu_line_plan, threshold_line_jumps)
+from .realise import (
+    constant_problem,
+    grid_step_best,
+    hidden_widths,
+    kt_best,
+    network_problem,
+    relu_line_plan,
+    threshold_line_jumps,
+)
 
 __all__ = ["upper_bound", "band", "Band", "NoConstructionError", "candidate_routes",
            "upper_certificates", "clear_cache", "SoundnessError"]
@@ -137,9 +145,7 @@ def _key(F, G, norm, mu):
 
 def _issue(F, G, norm, mu, theorem, route) -> UpperCertificate:
     der = derive_upper(theorem, F, G, norm, mu, route)
-    claim = Claim("upper", F.to_dict(), G.to_dict(), der.norm,
-                  None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
-    return UpperCertificate(claim, dict(route), der.ingredients, der.tags)
+    return UpperCertificate(derived_claim("upper", F, G, mu, der), dict(route), der.ingredients, der.tags)
 
 
 def upper_certificates(F, G, norm=2, measure=None):
@@ -227,6 +233,22 @@ class Band:
     def gap(self) -> float:
         """``upper / lower`` (>= 1)."""
         return self.upper.value / self.lower.value
+
+    # rich display in notebooks (approxbounds.display owns the formatting)
+    def _repr_markdown_(self) -> str:
+        from approxbounds.display import band_markdown
+
+        return band_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from approxbounds.display import band_latex
+
+        return band_latex(self)
+
+    def _repr_html_(self) -> str:
+        from approxbounds.display import band_html
+
+        return band_html(self)
 
     def verify(self, dps: int = 50) -> bool:
         """Verify both certificates (each on its own)."""

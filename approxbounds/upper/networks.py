@@ -21,7 +21,6 @@ bias, so they output 0), evaluated by the package's numpy backend
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 

@@ -145,3 +145,17 @@ def test_bad_arguments():
         crosscheck_rnn(F, SMALL, kinds=("nope",))
     with pytest.raises(TypeError, match="RNNModelSpec"):
         crosscheck_rnn(F, ["hadamrnn"])
+
+
+def test_members_come_from_the_packing_of_their_certificate_route():
+    """Each member is drawn from its certificate's own packing, code distance delta included
+    (a route may choose delta != 1/8)."""
+    from approxbounds.experiments.crosscheck_rnn import rnn_member_configs
+
+    certs = model_certificates(F, SMALL[0], 2)
+    cfgs = rnn_member_configs(F, SMALL[0], certs, p=2.0, n_members=1, steps=1, seed=0, lr=1e-2,
+                              batch_size=4, n_eval=10, confidence=0.9, kinds=("certificate",))
+    for cfg in cfgs:
+        cert = certs[f"{cfg.certificate}_members"]
+        assert cfg.delta == cert.route["delta"] == cert.ingredients["packing"]["ingredients"]["delta"]
+        assert cfg.m == cert.route["m"]
