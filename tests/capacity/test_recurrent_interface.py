@@ -20,7 +20,7 @@ F_SEQ = DelayedHolder(1, 1.0, 10, 50)
 def test_growth_model_is_the_class_own_and_cached():
     m = growth_model(G_HADAM)
     assert m is G_HADAM.growth_model() is growth_model(R.hadamrnn(1, 64, 1, 50, bits=4))
-    assert m.arch is G_HADAM and m.size_bound is None
+    assert m.arch == G_HADAM and m.size_bound is None    # cached per equal class (any instance)
     for attr in ("pdim", "vcdim"):
         b = getattr(m, attr)
         assert b.tag == "P" and b.certified and b.value == m.V
