@@ -25,6 +25,7 @@ from typing import ClassVar
 
 from approxbounds._json import from_json, to_json
 from approxbounds.claims import THEOREMS, Claim
+from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
 
 __all__ = ["FORMAT", "VERSION", "TOP_KEYS", "PROOF_KEYS", "parse_record", "ClaimedCertificate"]
@@ -75,7 +76,7 @@ def parse_record(data, format_: str = FORMAT, statement: str | None = None):
 
 
 @dataclass
-class ClaimedCertificate:
+class ClaimedCertificate(RichDisplay):
     """A claim and its proof (module docstring); the base of lower and upper certificates.
 
     The constructor checks the kind of claim and the tags only; ``verify`` checks the proof.
@@ -212,21 +213,6 @@ class ClaimedCertificate:
         return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
                    [cls.from_dict(a) for a in alts])
 
-    # rich display in notebooks (approxbounds.display owns the formatting)
-    def _repr_markdown_(self) -> str:
-        from approxbounds.display import certificate_markdown
-
-        return certificate_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from approxbounds.display import certificate_latex
-
-        return certificate_latex(self)
-
-    def _repr_html_(self) -> str:
-        from approxbounds.display import certificate_html
-
-        return certificate_html(self)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(value={self.value:.6g}, {self._REPR_THEOREM}={self.theorem!r}, "

@@ -267,6 +267,21 @@ class Rich:
         return repr(self.obj)
 
 
+class RichDisplay:
+    """Mixin: Jupyter shows instances as formatted statements (``_repr_markdown_``,
+    ``_repr_latex_``, ``_repr_html_``) through :class:`Rich`. Certificates, bands, capacity
+    bounds and rates inherit it; this module imports none of them (no import cycle)."""
+
+    def _repr_markdown_(self) -> str:
+        return Rich(self)._repr_markdown_()
+
+    def _repr_latex_(self) -> str:
+        return Rich(self)._repr_latex_()
+
+    def _repr_html_(self) -> str:
+        return Rich(self)._repr_html_()
+
+
 def rich(obj) -> Rich:
     """Wrap a ``Certificate``, ``UpperCertificate``, ``Band``, ``Bound`` or ``Rate`` for rich
     display (``display(rich(x))``)."""

@@ -9,9 +9,18 @@ import math
 import numbers
 from dataclasses import dataclass, field
 
-from approxbounds._json import (EXACT_SUFFIX, JSON_EXACT_INT, decimal_digits, exact_int_str, float_up,
-                                 read_exact, short_int_str, to_json)
+from approxbounds._json import (
+    EXACT_SUFFIX,
+    JSON_EXACT_INT,
+    decimal_digits,
+    exact_int_str,
+    float_up,
+    read_exact,
+    short_int_str,
+    to_json,
+)
 from approxbounds._validation import check_choice
+from approxbounds.display import RichDisplay
 
 __all__ = ["Bound", "LightBound", "QUANTITIES", "TAGS", "float_up", "exact_int_str", "short_int_str",
            "decimal_digits", "read_exact",
@@ -22,7 +31,7 @@ TAGS = ("V", "P", "R")
 
 
 @dataclass(frozen=True)
-class Bound:
+class Bound(RichDisplay):
     """An upper bound on a capacity quantity, with its provenance.
 
     Parameters
@@ -83,21 +92,6 @@ class Bound:
     def certified(self) -> bool:
         return self.tag in ("V", "P")
 
-    # rich display in notebooks (approxbounds.display owns the formatting)
-    def _repr_markdown_(self) -> str:
-        from approxbounds.display import bound_markdown
-
-        return bound_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from approxbounds.display import bound_latex
-
-        return bound_latex(self)
-
-    def _repr_html_(self) -> str:
-        from approxbounds.display import bound_html
-
-        return bound_html(self)
 
     def copy(self) -> "Bound":
         """A copy whose ``ingredients`` (deep-copied) can be edited freely."""

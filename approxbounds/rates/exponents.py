@@ -32,6 +32,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
 from approxbounds.rates.capacity_models import L, W, capacity_model
 
@@ -95,7 +96,7 @@ def _exponent_cached(expr, var, fixed):
 
 
 @dataclass(frozen=True)
-class Rate:
+class Rate(RichDisplay):
     """Rate-only [R] lower bound on dist(F, G): ε ≍ size^exponent · log factors.
 
     Attributes
@@ -157,21 +158,6 @@ class Rate:
         return (f"{self.F_name} by {self.G_name} in {norm}: dist >~ ({self.size})^({self.exponent})"
                 f" * {self.log_factors}  [rate only, R; theorem {self.theorem}]")
 
-    # rich display in notebooks (approxbounds.display owns the formatting)
-    def _repr_markdown_(self) -> str:
-        from approxbounds.display import rate_markdown
-
-        return rate_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from approxbounds.display import rate_latex
-
-        return rate_latex(self)
-
-    def _repr_html_(self) -> str:
-        from approxbounds.display import rate_html
-
-        return rate_html(self)
 
     def latex(self) -> str:
         """LaTeX of the rate statement, e.g. ``\\operatorname{dist} \\gtrsim ...``."""

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from approxbounds.claims import CertificateError, network_label
+from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
 from approxbounds.rederive import derived_claim
 
@@ -208,7 +209,7 @@ def upper_bound(F, G, norm=2, measure=None) -> UpperCertificate:
 
 
 @dataclass
-class Band:
+class Band(RichDisplay):
     """``lower.value <= sup_f inf_g ||f - g|| <= upper.value``, both certified.
 
     Attributes
@@ -234,21 +235,6 @@ class Band:
         """``upper / lower`` (>= 1)."""
         return self.upper.value / self.lower.value
 
-    # rich display in notebooks (approxbounds.display owns the formatting)
-    def _repr_markdown_(self) -> str:
-        from approxbounds.display import band_markdown
-
-        return band_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from approxbounds.display import band_latex
-
-        return band_latex(self)
-
-    def _repr_html_(self) -> str:
-        from approxbounds.display import band_html
-
-        return band_html(self)
 
     def verify(self, dps: int = 50) -> bool:
         """Verify both certificates (each on its own)."""
