@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import argparse
 
+from approxbounds.cli._parallel import add_parallel_arguments
+from approxbounds.cli._types import int_arg, int_list_arg
+
 __all__ = ["register", "run", "add_config_arguments", "config_overrides", "resume_command"]
 
 _NONE = "none"
@@ -109,6 +112,29 @@ def resume_command(out) -> str:
     return f"approxbounds train --resume --out {shlex.quote(str(out))}"
 
 
+def _sweep(args, cfg, out) -> int:
+    """``--seeds``: one run per seed through :func:`approxbounds.experiments.sweep.run_sweep`."""
+    import json
+
+    from approxbounds.cli._parallel import executor_from_args
+    from approxbounds.experiments.sweep import run_sweep, seed_configs
+
+    if args.resume:
+        raise ValueError("--seeds resumes by itself (finished runs are kept in --out); drop --resume")
+    if args.out is None:
+        out = out.parent / f"{cfg.task}-{cfg.model}-seeds"
+    with executor_from_args(args) as executor:
+        metrics = run_sweep(seed_configs(cfg, args.seeds), out, executor, progress=args.progress)
+    if args.json:
+        print(json.dumps(metrics, sort_keys=True, allow_nan=False))
+        return 0
+    print(f"sweep directory: {out}")
+    for seed, m in zip(args.seeds, metrics):
+        print(f"seed {seed}: validation ce {m['val_ce']:.5g}, accuracy {m['val_accuracy']:.4f}, "
+              f"{m['steps']} steps, {m['seconds']:.1f} s")
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "train", help="train a quantized/orthogonal RNN on copy, s/pMNIST, s/pFashion-MNIST or IMDB",
@@ -121,7 +147,7 @@ def register(subparsers) -> None:
     p.add_argument("--config", default=None, metavar="FILE.toml",
                    help="TOML file of TrainConfig options (flat key = value; e.g. paper_checks/configs/"
                         "copy_hadamrnn.toml); explicit flags override it")
-    p.add_argument("--delay", type=int, default=None,
+    p.add_argument("--delay", type=int_arg, default=None,
                    help="copy task in the delay convention: delay T (length T+20); short for "
                         "--convention delay --length T; excludes --length")
     p.add_argument("--out", default=None, help="run directory (default runs/<task>-<model>-s<seed>)")
@@ -130,6 +156,11 @@ def register(subparsers) -> None:
                         "is the base the other options override")
     p.add_argument("--json", action="store_true", help="print the final metrics as one JSON object")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--seeds", type=int_list_arg, default=None, metavar="S1,S2,...",
+                   help="a multi-seed sweep: the configuration once per seed, each in --out/<run> "
+                        "(one result file per finished run, so an interrupted sweep resumes); "
+                        "with --workers N or --scheduler ADDRESS on local processes or dask")
+    add_parallel_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -178,6 +209,10 @@ def run(args) -> int:
     from approxbounds.nn.trainer import TrainingInterrupted
 
     cfg, out = _build_config(args)
+    if args.seeds is not None:
+        return _sweep(args, cfg, out)
+    if args.workers is not None or args.scheduler is not None:
+        raise ValueError("--workers/--scheduler apply to a --seeds sweep only (one run trains on one core)")
     if cfg.task == "imdb" and cfg.data is None:
         print("note: IMDB data is a SYNTHETIC seeded stand-in (no --data given); results say nothing "
               "about the real benchmark", file=sys.stderr)

@@ -76,9 +76,7 @@ class TrainingGlue:
         loss_fn = get_loss(loss) if isinstance(loss, str) else loss
         if not callable(loss_fn):
             raise TypeError(f"loss must be a loss name or a callable, got {loss!r}")
-        y, cache = self.forward(params, x)
-        value, dy = loss_fn(y, target)
-        _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
+        value, grads = self._data_loss_and_grad(params, x, target, loss_fn)
         if "E" in grads:                    # the padding row is never trained (module docstring)
             grads["E"][PADDING_ID] = 0
         reg, rgrads = self.regularizer(params)
@@ -86,6 +84,15 @@ class TrainingGlue:
             for k, g in rgrads.items():
                 grads[k] = grads[k] + g
         return float(value) + float(reg), grads
+
+    def _data_loss_and_grad(self, params, x, target, loss_fn):
+        """``(value, grads)`` of the data term ``loss_fn(forward(x), target)`` alone; models
+        with a faster fused path (HadamRNN) override this, :meth:`loss_and_grad` adds the
+        padding-row rule and the regulariser."""
+        y, cache = self.forward(params, x)
+        value, dy = loss_fn(y, target)
+        _, grads = self.backward(params, cache, np.asarray(dy, dtype=y.dtype), need_dx=False)
+        return value, grads
 
     def grad_fn(self, loss="cross_entropy"):
         """``grad_fn(params, (x, y)) -> (loss, grads, None)`` for :func:`~approxbounds.nn.trainer.fit`."""

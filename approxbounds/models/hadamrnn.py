@@ -79,7 +79,7 @@ from approxbounds._validation import check_choice, check_int
 from approxbounds.models._base import PADDING_ID, TrainingGlue, check_embedding_pair, check_param_tree
 from approxbounds.nn.base import Layer, check_dtype, register_layer
 from approxbounds.nn.hadamard import SignedHadamard, check_power_of_two, sylvester
-from approxbounds.nn.losses import check_class_labels, get_loss, softmax_cross_entropy, softmax_xent_inplace
+from approxbounds.nn.losses import check_class_labels, softmax_cross_entropy, softmax_xent_inplace
 from approxbounds.nn.quantizers import KBit
 from approxbounds.nn.workspace import scratch, zeros
 
@@ -380,8 +380,8 @@ class HadamRNN(TrainingGlue, Layer):
             raise ValueError(f"dy has dtype {dy.dtype} but the parameters have dtype {dt}")
         return dy
 
-    def loss_and_grad(self, params, x, target, loss="cross_entropy"):
-        """``(value, grads)`` as :meth:`TrainingGlue.loss_and_grad <approxbounds.models._base.TrainingGlue.loss_and_grad>`
+    def _data_loss_and_grad(self, params, x, target, loss_fn):
+        """The data term of :meth:`TrainingGlue.loss_and_grad <approxbounds.models._base.TrainingGlue.loss_and_grad>`
         (same numbers up to the order of float sums), faster.
 
         The states live in a per-thread scratch buffer (:mod:`approxbounds.nn.workspace`), so
@@ -390,12 +390,9 @@ class HadamRNN(TrainingGlue, Layer):
         a ``"sequence"`` output is fused into the chunked backward pass: the logits of a chunk
         are computed from the ReLU of its states, turned into ∂L/∂y in place
         (:func:`~approxbounds.nn.losses.softmax_xent_inplace`) and used at once, never
-        stored for the whole sequence. The tail (padding row of ``E``, regulariser) is the
-        one of ``TrainingGlue.loss_and_grad``.
+        stored for the whole sequence. ``TrainingGlue.loss_and_grad`` adds the padding-row
+        rule of ``E`` and the regulariser.
         """
-        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
-        if not callable(loss_fn):
-            raise TypeError(f"loss must be a loss name or a callable, got {loss!r}")
         cache = self._setup(params, x)
         B, T = cache.batch_major_shape
         cache.H = scratch("hadamrnn.H", (T, B, self.n_hidden), cache.Uq.dtype)
@@ -410,13 +407,7 @@ class HadamRNN(TrainingGlue, Layer):
             dy = self._check_dy(cache, np.asarray(dy, dtype=y.dtype), y.dtype)
             _, _, grads = self._bptt(params, cache, dy=dy)
         cache.H = None                      # the scratch buffer must not outlive the call
-        if "E" in grads:                    # the padding row is never trained (module docstring)
-            grads["E"][PADDING_ID] = 0
-        reg, rgrads = self.regularizer(params)
-        if rgrads is not None:
-            for k, g in rgrads.items():
-                grads[k] = grads[k] + g
-        return float(value) + float(reg), grads
+        return value, grads
 
     def _bptt(self, params, cache: HadamCache, *, dy=None, labels=None, need_dx: bool = False):
         """Chunked back-propagation through time (module docstring).

@@ -454,7 +454,7 @@ def fit(model, params, loss, data, optimizer: GradientTransformation, *, steps: 
                         keep_previous=rotate)
         rotate = True
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm       # plain tqdm: tqdm.auto warns in notebooks without ipywidgets
 
     log_fh = open(log_path, "a", encoding="utf-8") if log_path is not None else None
     bar = tqdm(total=steps, initial=state.step, disable=not progress, desc="fit", leave=False)

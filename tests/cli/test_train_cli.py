@@ -271,3 +271,27 @@ def test_sigterm_checkpoints_prints_the_resume_command_and_resumes_bitwise(tmp_p
     for k in b.params:
         assert a.params[k].dtype == b.params[k].dtype and np.array_equal(a.params[k], b.params[k]), k
     assert a.rng_state == b.rng_state
+
+
+def test_seed_sweep_serial_equals_two_workers_and_resumes(tmp_path, capsys):
+    """train --seeds: one run per seed; the same metrics on 2 worker processes as serially,
+    and a second call reads the finished runs back instead of training again."""
+    import json
+
+    base = ["train", "copy", "--model", "hadamrnn", "--length", "30", "--steps", "30", "--n-val", "32",
+            "--seeds", "0,1", "--json"]
+    assert main(base + ["--out", str(tmp_path / "serial")]) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert main(base + ["--out", str(tmp_path / "par"), "--workers", "2"]) == 0
+    par = json.loads(capsys.readouterr().out)
+    assert len(serial) == 2 and serial[0]["val_ce"] != serial[1]["val_ce"]     # seeds 0 and 1
+    drop = ("seconds", "wall_s", "out_dir")
+    assert [{k: v for k, v in m.items() if k not in drop} for m in par] == \
+        [{k: v for k, v in m.items() if k not in drop} for m in serial]
+    assert main(base + ["--out", str(tmp_path / "serial")]) == 0
+    assert json.loads(capsys.readouterr().out) == serial
+
+
+def test_workers_without_seeds_is_an_error(capsys):
+    assert main(["train", "copy", "--workers", "2"]) == 2
+    assert "--seeds" in capsys.readouterr().err
