@@ -46,28 +46,24 @@ def main(argv=None) -> int:
     ap.add_argument("--lr", type=float, default=1e-2)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, default=1, help="ProcessPoolExecutor workers (1: serial)")
+    ap.add_argument("--workers", type=int, default=1, help="local worker processes (1: serial)")
+    ap.add_argument("--scheduler", default=None, help="a dask scheduler address instead of --workers")
     ap.add_argument("--family-confidence", type=float, default=0.95)
     ap.add_argument("--json-out", default=None, help="write the full result (JSON) to this file")
     args = ap.parse_args(argv)
 
-    from concurrent.futures import ProcessPoolExecutor
-
     from approxbounds.classes.sequence import DelayedHolder
+    from approxbounds.parallel import open_executor
     from approxbounds.experiments.crosscheck_rnn import DEFAULT_SPECS, crosscheck_rnn
 
     F = DelayedHolder(1, args.alpha, args.lag, args.length)
     k_implied = args.members * 2 * len(DEFAULT_SPECS)
     conf = 1.0 - (1.0 - args.family_confidence) / k_implied     # Bonferroni over all certificate members
-    executor = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
     t0 = time.perf_counter()
-    try:
+    with open_executor(workers=None if args.scheduler else args.workers, scheduler=args.scheduler) as executor:
         res = crosscheck_rnn(F, DEFAULT_SPECS, p=args.p, n_members=args.members, steps=args.steps,
                              seed=args.seed, executor=executor, lr=args.lr, batch_size=args.batch,
                              n_eval=args.n_eval, confidence=conf)
-    finally:
-        if executor is not None:
-            executor.shutdown()
     dt = time.perf_counter() - t0
     print(f"F = {F.name}, L^{args.p:g}(U[0,1]^{args.length}); {args.steps} Adam steps per member; "
           f"per-interval confidence {conf:.5f} (family {args.family_confidence:g} over {k_implied} "

@@ -81,23 +81,19 @@ def main(argv=None) -> int:
     ap.add_argument("--p", type=float, default=2.0)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, default=1, help="ProcessPoolExecutor workers (1: serial)")
+    ap.add_argument("--workers", type=int, default=1, help="local worker processes (1: serial)")
+    ap.add_argument("--scheduler", default=None, help="a dask scheduler address instead of --workers")
     ap.add_argument("--family-confidence", type=float, default=0.95)
     args = ap.parse_args(argv)
 
-    from concurrent.futures import ProcessPoolExecutor
-
     from approxbounds.classes import Holder, Monotone
+    from approxbounds.parallel import open_executor
 
     cases = [("Holder, d=2", Holder(2, 1.0), [8, 8]), ("Monotone, d=2", Monotone(2), [8, 8]),
              ("Holder, d=1", Holder(1, 1.0), [16])]
-    executor = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
-    try:
+    with open_executor(workers=None if args.scheduler else args.workers, scheduler=args.scheduler) as executor:
         k_implied = args.members * len(cases) + 1     # + the Theorem P witness (d = 1)
         results = [_case(n, F, h, args, executor, k_implied) for n, F, h in cases]
-    finally:
-        if executor is not None:
-            executor.shutdown()
     flags = [r.implied_check for r in results]
     n_cert = sum(1 for res in results for r in res.members if r.implied)
     n_ok = sum(1 for res in results for r in res.members if r.implied and r.consistent)
