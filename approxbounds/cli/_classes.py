@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from approxbounds.cli._network import add_network_arguments
+from approxbounds.cli._types import int_arg
 
 __all__ = ["add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
            "cube_class_from_args", "cube_measure_from_args", "CUBE_CLASSES"]
@@ -36,7 +37,7 @@ def add_cube_classes(sub, add_options, func) -> None:
 def add_cube_arguments(parser, *, arch_required: bool = True) -> None:
     """Add ``--d`` and the feed-forward network options (``--arch`` optional when
     ``arch_required`` is false: another option then names the network class)."""
-    parser.add_argument("--d", type=int, required=True, help="input dimension d >= 1")
+    parser.add_argument("--d", type=int_arg, required=True, help="input dimension d >= 1")
     add_network_arguments(parser)
     if not arch_required:
         for action in parser._actions:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from approxbounds.cli._types import int_arg
+
 __all__ = ["add_network_arguments", "network_from_args", "RECURRENT_MODELS"]
 
 #: ``--model`` values: the recurrent classes (the LSTM is refused: not piecewise polynomial)
@@ -24,17 +26,17 @@ def add_network_arguments(parser, *, arch_default: str | None = None) -> None:
     parser.add_argument("--activation", default="relu",
                         help="relu, leaky_relu, hard_threshold, identity, piecewise_linear, "
                              "piecewise_polynomial (default relu)")
-    parser.add_argument("--pieces", type=int, default=None,
+    parser.add_argument("--pieces", type=int_arg, default=None,
                         help="number of polynomial pieces of the activation")
-    parser.add_argument("--degree", type=int, default=None,
+    parser.add_argument("--degree", type=int_arg, default=None,
                         help="maximal degree of a piece of the activation")
-    parser.add_argument("--bits", type=int, default=None,
+    parser.add_argument("--bits", type=int_arg, default=None,
                         help="bits per quantized parameter (a finite grid of 2^bits values)")
     parser.add_argument("--quantize", choices=("weights", "all"), default=None,
                         help="with --bits: quantize the weights only (default; biases stay "
                              "full precision, so the class stays infinite) or all parameters "
                              "(a finite class)")
-    parser.add_argument("--n-float", type=int, default=None, dest="n_float",
+    parser.add_argument("--n-float", type=int_arg, default=None, dest="n_float",
                         help="with --bits: full-precision scalars left in the quantized net")
 
 

@@ -13,8 +13,14 @@ classes (feed-forward ``--arch`` and its network options, ``--p``/``--norm``, ``
 """
 from __future__ import annotations
 
-from approxbounds.cli._classes import (add_cube_arguments, add_cube_classes, add_norm_arguments,
-                                       cube_class_from_args, cube_measure_from_args, norm_from_args)
+from approxbounds.cli._classes import (
+    add_cube_arguments,
+    add_cube_classes,
+    add_norm_arguments,
+    cube_class_from_args,
+    cube_measure_from_args,
+    norm_from_args,
+)
 from approxbounds.cli._network import network_from_args
 
 __all__ = ["register", "run"]

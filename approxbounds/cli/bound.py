@@ -20,9 +20,15 @@ network stored in ``B`` bits, any class: the storage floor of
 """
 from __future__ import annotations
 
-from approxbounds.cli._classes import (CUBE_CLASSES, add_cube_arguments, add_cube_classes,
-                                       add_norm_arguments, cube_class_from_args, cube_measure_from_args,
-                                       norm_from_args)
+from approxbounds.cli._classes import (
+    CUBE_CLASSES,
+    add_cube_arguments,
+    add_cube_classes,
+    add_norm_arguments,
+    cube_class_from_args,
+    cube_measure_from_args,
+    norm_from_args,
+)
 from approxbounds.cli._network import RECURRENT_MODELS, network_from_args
 from approxbounds.cli._types import int_arg
 
@@ -46,7 +52,7 @@ def _add_cube(parser):
 
 
 def _add_sequence(parser, multi: bool):
-    parser.add_argument("--d", type=int, required=True, help="dimension d >= 1 of one step x_t")
+    parser.add_argument("--d", type=int_arg, required=True, help="dimension d >= 1 of one step x_t")
     parser.add_argument("--alpha", type=float, required=True, help="smoothness alpha > 0")
     if multi:
         parser.add_argument("--lag", required=True,

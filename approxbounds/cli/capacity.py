@@ -5,8 +5,12 @@ Block-HadamRNN, QORNN, ORNN, piecewise-polynomial RNN; docs/capacity.md §9).
 """
 from __future__ import annotations
 
-from approxbounds.cli._network import RECURRENT_MODELS, add_network_arguments, network_from_args
-from approxbounds.cli._types import positive_int_arg
+from approxbounds.cli._network import (
+    RECURRENT_MODELS,
+    add_network_arguments,
+    network_from_args,
+)
+from approxbounds.cli._types import int_arg, positive_int_arg
 
 
 def register(subparsers) -> None:
@@ -35,7 +39,7 @@ def register(subparsers) -> None:
                    help="output at the last step (default) or at every step")
     r.add_argument("--blocks", type=positive_int_arg, default=None,
                    help="block-hadamrnn: number of blocks q (n = q m, m a power of two)")
-    r.add_argument("--w-bits", type=int, default=None, dest="w_bits",
+    r.add_argument("--w-bits", type=int_arg, default=None, dest="w_bits",
                    help="qornn: bits of the quantized recurrent matrix W (default 4)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)

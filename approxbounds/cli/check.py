@@ -32,8 +32,13 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import json
 
-    from approxbounds.checks.registry import (CHECKS, all_passed, format_table, results_to_json,
-                                              run_checks)
+    from approxbounds.checks.registry import (
+        CHECKS,
+        all_passed,
+        format_table,
+        results_to_json,
+        run_checks,
+    )
 
     if args.list:
         for name, (_, _, what) in CHECKS.items():

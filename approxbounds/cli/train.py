@@ -168,7 +168,12 @@ def _build_config(args):
     """(TrainConfig, out path) from the parsed arguments (precedence in the module docstring)."""
     from pathlib import Path
 
-    from approxbounds.experiments.train_run import TrainConfig, read_config_file, run_exists, stored_config
+    from approxbounds.experiments.train_run import (
+        TrainConfig,
+        read_config_file,
+        run_exists,
+        stored_config,
+    )
 
     explicit = config_overrides(args)
     if args.delay is not None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sys
 
+from approxbounds.cli._types import int_arg
+
 __all__ = ["register", "run", "verify_document"]
 
 
@@ -23,7 +25,7 @@ def register(subparsers) -> None:
         description="Rebuild the claim of a certificate file, re-derive its proof and re-check every "
                     "inequality with mpmath. Exit 0: verified; 1: not verified; 2: unreadable input.")
     p.add_argument("file", help="certificate JSON file, or - for standard input")
-    p.add_argument("--dps", type=int, default=50, help="mpmath digits of the re-check (>= 20, default 50)")
+    p.add_argument("--dps", type=int_arg, default=50, help="mpmath digits of the re-check (>= 20, default 50)")
     p.set_defaults(func=run)
 
 
