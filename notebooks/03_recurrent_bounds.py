@@ -80,7 +80,7 @@ rich(cert)
 # ## Every recurrent model class, three norms
 #
 # Theorem L in $L^1$ and $L^2$, Theorem S in the sup norm, for the classes of the models of
-# `approxbounds.models` (and a full-precision ReLU RNN), all with $T = 8$, $k = 3$.
+# `approxbounds.models` (including the full-precision `ReLURNN`), all with $T = 8$, $k = 3$.
 
 # %%
 F = DelayedHolder(d=1, alpha=1.0, lag=LAG, length=LENGTH)

@@ -214,8 +214,9 @@ class RecurrentArchitecture:
 
         ``readout`` defaults to the model's ``output`` (``"sequence"`` -> ``"every"``).
         HadamRNN -> linear recurrence, (block) Hadamard ``W``, ``bits``-bit ``U, V``;
-        ORNN -> modReLU, orthogonal ``W``; QORNN (every variant: the class of the deployed
-        network) -> modReLU, ``bits``-bit ``W``, ``U`` quantized iff ``quantize_input``.
+        ORNN -> modReLU, orthogonal ``W``; ReLURNN -> ReLU recurrence, free ``W``;
+        QORNN (every variant: the class of the deployed network) -> modReLU, ``bits``-bit
+        ``W``, ``U`` quantized iff ``quantize_input``.
         The LSTM (sigmoid/tanh gates), tanh/sigmoid recurrences, bare RNN layers without a
         read-out and models with a learned embedding (inputs are tokens) are refused with a
         ``ValueError``.
@@ -230,9 +231,9 @@ class RecurrentArchitecture:
             raise ValueError(f"model {name} is a bare recurrent layer (nonlinearity {act!r}) without a "
                              f"read-out; describe its class with RecurrentArchitecture.rnn(...)"
                              + (" — and tanh is not piecewise polynomial" if act == "tanh" else ""))
-        if kind not in ("hadamrnn", "ornn", "qornn"):
-            raise TypeError(f"from_model takes a HadamRNN, ORNN or QORNN of approxbounds.models, got "
-                            f"{name}")
+        if kind not in ("hadamrnn", "ornn", "qornn", "relu_rnn"):
+            raise TypeError(f"from_model takes a HadamRNN, ORNN, QORNN or ReLURNN of approxbounds.models, "
+                            f"got {name}")
         if getattr(model, "embedding", None) is not None:
             raise ValueError(f"model {name} has a learned embedding: its class acts on token sequences "
                              f"through a trained table, which this description does not cover")
@@ -245,6 +246,8 @@ class RecurrentArchitecture:
                        None if blocks == 1 else blocks, None, model.bits, model.bits)
         if kind == "ornn":
             return cls(*common, "modrelu", "orthogonal")
+        if kind == "relu_rnn":
+            return cls(*common, "relu", "free")
         return cls(*common, "modrelu", "quantized", None, model.bits,
                    model.bits if model.quantize_input else None, None)
 

@@ -2,8 +2,8 @@ r"""Cross-check of trained recurrent networks against certified lower bounds on 
 
 For a sequence class ``F`` (:class:`~approxbounds.classes.sequence.DelayedHolder` or
 :class:`~approxbounds.classes.sequence.MultiLagHolder`, i.i.d. uniform steps) and each model of
-:mod:`approxbounds.models` (HadamRNN, Block-HadamRNN, QORNN) or the full-precision ReLU RNN
-below, two certificates are computed:
+:mod:`approxbounds.models` (HadamRNN, Block-HadamRNN, QORNN, the full-precision ReLU RNN),
+two certificates are computed:
 
 * **recurrent** — :func:`~approxbounds.lower.lower_bound` against the model's exact function
   class :class:`~approxbounds.capacity.recurrent.RecurrentArchitecture` (Theorem L);
@@ -36,7 +36,6 @@ picklable :class:`RNNMemberConfig` (seeds from the config, one BLAS thread), so 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,11 +46,8 @@ from approxbounds.experiments.crosscheck import (MemberEstimates, all_consistent
                                                  decode_word, derived_seed, draw_word, encode_word,
                                                  estimate_errors, fit_scale, implied_consistency,
                                                  log2_exceptional_fraction, run_jobs, theorem_L_fraction)
-from approxbounds.models.ornn import SequenceModel
-from approxbounds.models.storage import StorageAccount, model_storage
-from approxbounds.nn.rnn import rnn_backward, rnn_forward
 
-__all__ = ["RNNModelSpec", "ReLURNN", "RNNMemberConfig", "RNNMemberResult", "RNNModelResult",
+__all__ = ["RNNModelSpec", "RNNMemberConfig", "RNNMemberResult", "RNNModelResult",
            "RNNCrosscheckResult", "MODEL_KINDS", "KINDS", "corollary", "run_rnn_member",
            "rnn_member_configs", "crosscheck_rnn", "model_certificates", "recurrent_rows",
            "DEFAULT_SPECS", "certificate_at", "members_certificate", "certificate_rows"]
@@ -59,65 +55,6 @@ __all__ = ["RNNModelSpec", "ReLURNN", "RNNMemberConfig", "RNNMemberResult", "RNN
 MODEL_KINDS = ("hadamrnn", "block-hadamrnn", "qornn", "relu-rnn")
 KINDS = ("smooth", "fit", "certificate")
 CERTIFICATES = ("recurrent", "storage")
-
-
-# ------------------------------------------------------------------------------ the ReLU RNN
-class ReLURNN(SequenceModel):
-    r"""Full-precision vanilla ReLU RNN with a linear read-out (float32):
-    :math:`h_t = \mathrm{ReLU}(W h_{t-1} + U x_t + b)`, :math:`y = V h_T + c` (``output="last"``)
-    or :math:`y_t = V h_t + c` (``"sequence"``); the class
-    ``RecurrentArchitecture.rnn(d_in, n, d_out, T, activation="relu")``.
-
-    :mod:`approxbounds.models` has no vanilla piecewise-polynomial RNN model; this one reuses
-    its read-out glue (:class:`~approxbounds.models.ornn.SequenceModel`) and the BPTT core of
-    :mod:`approxbounds.nn.rnn`. Initialisation: ``U`` Xavier-uniform, ``W`` a Haar-random
-    orthogonal matrix times ``w_scale`` (0.9: a contraction, stable over long sequences),
-    ``b = 0``. Storage: 32 bits per parameter (:func:`~approxbounds.models.storage.model_storage`).
-    """
-
-    kind = "relu_rnn"
-
-    def __init__(self, n_in: int, n_hidden: int, n_out: int, output: str = "last", dtype="float32",
-                 w_scale: float = 0.9):
-        self._common_init(n_in, n_hidden, n_out, output, None, dtype)
-        self.w_scale = check_real("w_scale", w_scale, low=0.0, low_open=True)
-
-    def core_param_names(self):
-        return ["U", "W", "b"]
-
-    def core_param_shapes(self) -> dict:
-        n, d = self.n_hidden, self.n_in
-        return {"U": (n, d), "W": (n, n), "b": (n,)}
-
-    def init_core(self, rng, dtype):
-        from approxbounds.nn.orthogonal import random_orthogonal
-
-        n, d = self.n_hidden, self.n_in
-        lim = math.sqrt(6.0 / (n + d))
-        return {"U": rng.uniform(-lim, lim, (n, d)).astype(dtype),
-                "W": (self.w_scale * random_orthogonal(rng, n, np.float64)).astype(dtype),
-                "b": np.zeros(n, dtype=dtype)}
-
-    def recurrent_matrix(self, params):
-        return params["W"]
-
-    def _core_forward(self, params, xe):
-        h, rc = rnn_forward(xe, params["U"], params["W"], params["b"], nonlinearity="relu",
-                            return_sequences=self.output == "sequence")
-        return h, rc
-
-    def _core_backward(self, params, core_cache, dh, need_dx):
-        g = rnn_backward(core_cache, np.ascontiguousarray(dh), need_dx=need_dx, need_dh0=False)
-        return g["dx"], {"U": g["dW_in"], "W": g["dW_rec"], "b": g["db"]}
-
-    def storage(self) -> StorageAccount:
-        """Every parameter in float32 (32 bits)."""
-        return model_storage(self.param_shapes(), model="ReLU-RNN")
-
-    def config(self):
-        cfg = self._base_config()
-        cfg["w_scale"] = self.w_scale
-        return cfg
 
 
 # ------------------------------------------------------------------------------ model specs
@@ -177,7 +114,7 @@ class RNNModelSpec:
 
     def build(self, d_in: int):
         """The float32 model with ``d_in`` inputs per step and one output at the last step."""
-        from approxbounds.models import QORNN, HadamRNN
+        from approxbounds.models import QORNN, HadamRNN, ReLURNN
 
         if self.kind in ("hadamrnn", "block-hadamrnn"):
             return HadamRNN(d_in, self.hidden, 1, bits=self.bits, output="last", blocks=self.blocks or 1)
@@ -189,8 +126,6 @@ class RNNModelSpec:
         """The model's exact function class on sequences of ``length`` steps."""
         from approxbounds.capacity.recurrent import RecurrentArchitecture
 
-        if self.kind == "relu-rnn":
-            return RecurrentArchitecture.rnn(d_in, self.hidden, 1, length, activation="relu")
         return RecurrentArchitecture.from_model(self.build(d_in), length)
 
 

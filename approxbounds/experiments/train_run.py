@@ -40,6 +40,7 @@ qornn-bjorck       STE-Björck QAT with ``bits``-bit W
 qornn-projunn      STE-projUNN QAT with ``bits``-bit W
 qornn-penalty      STE + orthogonality penalty with ``bits``-bit W
 ornn               full-precision orthogonal RNN (modReLU)
+relu-rnn           full-precision vanilla ReLU RNN (piecewise linear; certified classes)
 lstm               full-precision LSTM
 =================  ==========================================================================
 
@@ -117,7 +118,7 @@ class TrainConfig:
     hidden : int
         Hidden size n (a power of two for the HadamRNN models).
     bits : int
-        p of U, V for HadamRNN; k of W for QORNN (ignored by ornn/lstm).
+        p of U, V for HadamRNN; k of W for QORNN (ignored by ornn/relu-rnn/lstm).
     length : int or None
         copy: total length S (``convention="total"``) or delay T (``"delay"``); default 120 / 100.
         imdb: number of last tokens kept (default 500). Not used by the image tasks (784 steps).
@@ -470,6 +471,11 @@ def _ornn(cfg: TrainConfig, setup: TaskSetup):
     return ORNN(setup.n_in, cfg.hidden, setup.n_out, output=setup.output, embedding=setup.embedding)
 
 
+def _relu_rnn(cfg: TrainConfig, setup: TaskSetup):
+    from approxbounds.models.rnn import ReLURNN
+    return ReLURNN(setup.n_in, cfg.hidden, setup.n_out, output=setup.output, embedding=setup.embedding)
+
+
 def _lstm(cfg: TrainConfig, setup: TaskSetup):
     from approxbounds.models.lstm import LSTM
     return LSTM(setup.n_in, cfg.hidden, setup.n_out, output=setup.output, embedding=setup.embedding)
@@ -479,7 +485,7 @@ def _lstm(cfg: TrainConfig, setup: TaskSetup):
 MODELS: dict[str, Callable[[TrainConfig, TaskSetup], Any]] = {
     "hadamrnn": _hadamrnn, "block-hadamrnn": _hadamrnn,
     "qornn-ptq": _qornn, "qornn-bjorck": _qornn, "qornn-projunn": _qornn, "qornn-penalty": _qornn,
-    "ornn": _ornn, "lstm": _lstm,
+    "ornn": _ornn, "relu-rnn": _relu_rnn, "lstm": _lstm,
 }
 
 

@@ -34,7 +34,7 @@ class BandPlotData:
 def band_plot_data(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int = 1,
                    activation: str = "relu", measure=None, rates: bool = True,
                    rate_depth: int = 10) -> BandPlotData:
-    """The band of the family ``d, k x depth, 1`` against ``W`` and the [R] literature rates.
+    """The band of the family ``d,k,1`` (``d,k×depth,1`` when deeper) against ``W`` and the [R] literature rates.
 
     Parameters
     ----------

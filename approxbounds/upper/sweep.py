@@ -172,7 +172,7 @@ class BandCurve:
 
 def band_curve(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int = 1,
                activation: str = "relu", measure=None) -> BandCurve:
-    """The band for the family ``d, k x depth, 1`` (``k`` in ``widths``) against ``W``.
+    """The band for the family ``d,k,1`` (``d,k×depth,1`` when deeper) (``k`` in ``widths``) against ``W``.
 
     Parameters
     ----------
@@ -202,7 +202,8 @@ def band_curve(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int 
         up.append(math.nan if row.upper is None else row.upper)
         cons.append(row.upper_construction)
         ths.append(row.lower_theorem)
-    return BandCurve(F.name, norm, f"{F.d},k x {depth},1 ({activation})", np.asarray(widths),
+    hidden = "k" if depth == 1 else f"k\u00d7{depth}"  # spec notation: width k, `depth` layers
+    return BandCurve(F.name, norm, f"{F.d},{hidden},1 ({activation})", np.asarray(widths),
                      np.asarray(Ws, float), np.asarray(lo, float), np.asarray(up, float), cons, ths)
 
 

@@ -11,7 +11,7 @@ from approxbounds.capacity.networks import as_network_class, network_from_dict
 from approxbounds.capacity.recurrent import RecurrentArchitecture as R
 from approxbounds.capacity.recurrent import quantizer_levels
 from approxbounds.claims import network_label
-from approxbounds.models import LSTM, ORNN, QORNN, HadamRNN
+from approxbounds.models import LSTM, ORNN, QORNN, HadamRNN, ReLURNN
 from approxbounds.models.storage import hadamrnn_storage
 from approxbounds.nn.hadamard import sylvester
 from approxbounds.nn.rnn import RNN
@@ -144,6 +144,8 @@ MODELS = [
     (QORNN(3, 8, 2, variant="ptq", bits=1, quantize_input=True, output="last"), "last", "quantized"),
     (QORNN(3, 8, 2, variant="projunn", bits=2), "every", "quantized"),
     (QORNN(3, 8, 2, variant="penalty", bits=4, quantize_input=True), "every", "quantized"),
+    (ReLURNN(3, 8, 2), "last", "free"),
+    (ReLURNN(3, 8, 2, output="sequence"), "every", "free"),
 ]
 
 
@@ -178,7 +180,7 @@ def test_from_model_refusals():
         R.from_model(RNN(3, 8, nonlinearity="relu"), T=5)
     with pytest.raises(ValueError, match="embedding"):
         R.from_model(HadamRNN(4, 8, 2, embedding=(20, 4)), T=5)
-    with pytest.raises(TypeError, match="HadamRNN, ORNN or QORNN"):
+    with pytest.raises(TypeError, match="HadamRNN, ORNN, QORNN or ReLURNN"):
         R.from_model(object(), T=5)
     with pytest.raises(ValueError, match="length must be >= 1"):
         R.from_model(HadamRNN(3, 8, 2), T=0)

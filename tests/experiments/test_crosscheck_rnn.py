@@ -3,30 +3,17 @@ paper_checks/crosscheck_rnn_vs_certified.py) and its building blocks."""
 import math
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 import pytest
 
 from approxbounds.capacity.storage import model_storage_bits
 from approxbounds.classes.sequence import DelayedHolder, MultiLagHolder
 from approxbounds.experiments.crosscheck import log2_hamming_ball
-from approxbounds.experiments.crosscheck_rnn import (RNNModelSpec, ReLURNN, certificate_at, corollary,
+from approxbounds.experiments.crosscheck_rnn import (RNNModelSpec, certificate_at, corollary,
                                                      crosscheck_rnn, members_certificate, model_certificates,
                                                      recurrent_rows, rnn_member_configs, run_rnn_member)
-from approxbounds.nn.gradcheck import check_layer_gradients
 
 F = DelayedHolder(1, 1.0, 2, 4)
 SMALL = (RNNModelSpec("hadamrnn", 4, bits=2), RNNModelSpec("relu-rnn", 2))
-
-
-def test_relu_rnn_gradients_and_storage():
-    rng = np.random.default_rng(0)
-    model = ReLURNN(2, 3, 1, output="last", dtype="float64")
-    x = rng.random((4, 5, 2))
-    assert check_layer_gradients(model, x, rng, rtol=1e-5, atol=1e-8).ok
-    seq = ReLURNN(2, 3, 2, output="sequence", dtype="float64")
-    assert check_layer_gradients(seq, x, rng, rtol=1e-5, atol=1e-8).ok
-    n, d = 3, 2
-    assert model.storage_bits() == 32 * (n * d + n * n + n + n + 1)
 
 
 @pytest.mark.parametrize("spec", [RNNModelSpec("hadamrnn", 8), RNNModelSpec("block-hadamrnn", 8, blocks=2),

@@ -324,11 +324,12 @@ def _fake_image_dir(directory, n_train=40, n_test=12, seed=0):
 
 def test_registries_build_every_model_and_task(tmp_path):
     from approxbounds.experiments.train_run import IMAGE_TASKS, TASKS, build_model, build_task
-    from approxbounds.models import LSTM, ORNN, QORNN, HadamRNN
+    from approxbounds.models import LSTM, ORNN, QORNN, HadamRNN, ReLURNN
     assert set(TASKS) == {"copy", "smnist", "pmnist", "sfmnist", "pfmnist", "imdb"}
     assert set(IMAGE_TASKS) < set(TASKS)
     setup = build_task(_tiny())
-    kinds = {"hadamrnn": HadamRNN, "block-hadamrnn": HadamRNN, "ornn": ORNN, "lstm": LSTM}
+    kinds = {"hadamrnn": HadamRNN, "block-hadamrnn": HadamRNN, "ornn": ORNN, "relu-rnn": ReLURNN,
+             "lstm": LSTM}
     for name in MODELS:
         m = build_model(_tiny(model=name), setup)
         assert isinstance(m, kinds.get(name, QORNN)), name
