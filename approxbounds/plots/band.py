@@ -4,7 +4,9 @@ r"""The certified band ``lower <= dist(F, G) <= upper`` against ``W``, with [R] 
   (:func:`approxbounds.upper.sweep.band_curve`) and the literature upper-bound rate curves of
   :mod:`approxbounds.rates.upper_bounds` (rate only [R], constants set to 1, not certified);
 * :func:`plot_band` -- draws it: the band shaded between the certified lower and upper bounds
-  (both solid), the [R] curves dotted; returns the axes.
+  (both solid), the [R] curves dotted, and a note under the legend (:func:`rate_note`) saying
+  that the [R] curves are for deeper classes than the band's family -- so they may cross below
+  the certified lower bound without contradicting it; returns the axes.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import numpy as np
 from approxbounds.plots.rate_plots import W_XLABEL, plot_upper_bounds
 from approxbounds.plots.style import OKABE_ITO, class_title, legend_outside, new_axes, set_title_if_unset
 
-__all__ = ["BandPlotData", "band_plot_data", "plot_band", "band_figure", "DEFAULT_PANELS", "BAND_YLABEL"]
+__all__ = ["BandPlotData", "band_plot_data", "plot_band", "rate_note", "band_figure", "DEFAULT_PANELS",
+           "BAND_YLABEL"]
 
 #: y label of a band plot (certified lower and upper bounds, [R] curves dotted)
 BAND_YLABEL = r"$\mathrm{dist}(F, G)$: certified band"
@@ -29,6 +32,7 @@ class BandPlotData:
     curve: object
     rates: list = field(default_factory=list)
     F: object = None
+    rate_depth: int | None = None
 
 
 def band_plot_data(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: int = 1,
@@ -52,10 +56,21 @@ def band_plot_data(F, norm=2, *, widths=(2, 4, 8, 16, 32, 64, 128, 256), depth: 
 
     curve = band_curve(F, norm, widths=widths, depth=depth, activation=activation, measure=measure)
     rate_curves = upper_bound_curves(F, curve.W, depth=rate_depth) if rates else []
-    return BandPlotData(curve, rate_curves, F)
+    return BandPlotData(curve, rate_curves, F, rate_depth if rate_curves else None)
 
 
-def plot_band(data: BandPlotData, ax=None, *, legend: bool = True, rates: bool = True, **kwargs):
+def rate_note(data: BandPlotData) -> str:
+    """Caption for the [R] curves beside a band: they bound other (deeper) network classes, so
+    they may fall below the certified lower bound of the band's own family without conflict."""
+    depth = f"$L$ = {data.rate_depth}" if data.rate_depth is not None else "$L$ large"
+    return ("[R] rates: constants set to 1, drawn for\n"
+            f"deeper classes (their depth parameter\n{depth}, or $L \\sim W$);\n"
+            f"the band is certified for {data.curve.family}\n"
+            "only, so [R] curves may cross below $\\ell$.")
+
+
+def plot_band(data: BandPlotData, ax=None, *, legend: bool = True, rates: bool = True, note: bool = True,
+              **kwargs):
     """Shade the certified band between the lower and upper bounds against ``W``.
 
     Parameters
@@ -68,6 +83,9 @@ def plot_band(data: BandPlotData, ax=None, *, legend: bool = True, rates: bool =
         Legend outside the axes, to the right.
     rates : bool
         Draw the [R] literature rate curves (dotted) beside the band.
+    note : bool
+        With a legend and [R] curves, write :func:`rate_note` under the legend (outside the
+        data): the literature rates are for deeper networks than the band's family.
     **kwargs
         Passed to ``fill_between`` (e.g. ``color``, ``alpha``, ``label``).
     """
@@ -91,6 +109,9 @@ def plot_band(data: BandPlotData, ax=None, *, legend: bool = True, rates: bool =
     set_title_if_unset(ax, class_title(F, c.norm, detail=c.family))
     if legend:
         legend_outside(ax)
+        if note and rates and data.rates:
+            ax.text(1.02, 0.40, rate_note(data), transform=ax.transAxes, ha="left", va="top", fontsize=7,
+                    bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.7"))
     return ax
 
 

@@ -32,12 +32,19 @@ def test_plot_band_draws_shaded_band_and_rates():
     assert any("upper bound $u$" in s for s in labels) and any("lower bound" in s for s in labels)
     assert any("[R]" in s for s in labels)
     assert "$" in ax.get_title()
+    notes = [t.get_text() for t in ax.texts]          # the [R] curves are for other classes: said
+    assert len(notes) == 1 and "L$ = 10" in notes[0] and "1,k,1 (relu)" in notes[0]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plot_band(data, ax=ax, note=False)
+    assert len(ax.texts) == 0
     plt.close(fig)
 
 
 def test_plot_band_own_axes_and_bad_input():
-    ax = plot_band(band_plot_data(Holder(1, 1.0), 1, widths=(4,)), rates=False, legend=False)
+    ax = plot_band(band_plot_data(Holder(1, 1.0), 1, widths=(4,)), rates=False)
     assert not any("[R]" in line.get_label() for line in ax.get_lines())
+    assert len(ax.texts) == 0                             # no [R] curves, no note
     plt.close(ax.figure)
     with pytest.raises(TypeError, match="BandPlotData"):
         plot_band({"W": [1]})
