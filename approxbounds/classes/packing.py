@@ -85,10 +85,28 @@ def _lebesgue_ln_sep(con, m: int, p: float, delta: float, ln_factor: float) -> f
 N_CELLS_MAX = 2**1000
 
 
-def _check_cells(N: int, m: int, d: int) -> None:
-    if N > N_CELLS_MAX:
-        raise ValueError(f"the grid m={m} on [0,1]^{d} has {m}^{d} > 2^1000 cells: its packing size "
-                         f"2^(c m^d) is beyond the double range; use a smaller m (or smaller d)")
+_LN_N_CELLS_MAX = 1000 * math.log(2)
+
+
+def _beyond_cell_cap(construction, m: int) -> bool:
+    """``construction.n_cells(m) > N_CELLS_MAX``, decided in the log domain first: the exact
+    power ``m**d`` is only formed when it has at most about 1000 bits (for ``d`` = 10^12 it
+    would take hours)."""
+    ln_n = construction.ln_n_cells(m)
+    if ln_n > _LN_N_CELLS_MAX + 1e-6:
+        return True
+    if ln_n < _LN_N_CELLS_MAX - 1e-6:
+        return False
+    return construction.n_cells(m) > N_CELLS_MAX
+
+
+def _checked_cells(construction, m: int, d: int) -> int:
+    """The exact number of cells ``m^grid_dim`` (``ValueError`` beyond :data:`N_CELLS_MAX`)."""
+    if _beyond_cell_cap(construction, m):
+        raise ValueError(f"the grid m={m} on [0,1]^{d} has {m}^{construction.grid_dim()} > 2^1000 cells: "
+                         f"its packing size 2^(c m^d) is beyond the double range; use a smaller m "
+                         f"(or smaller d)")
+    return construction.n_cells(m)
 
 
 def _log2_code_size(N: float, p: float, delta: float) -> tuple[float, str]:
@@ -130,8 +148,7 @@ class Packing:
         self.measure = measure
         self.delta = delta
         self.d = function_class.d
-        self.N_grid = construction.n_cells(m)
-        _check_cells(self.N_grid, m, function_class.d)
+        self.N_grid = _checked_cells(construction, m, function_class.d)
         self._active = None
         self._weights = None
         ingredients = {
@@ -402,7 +419,7 @@ class SignFamily:
         self.construction = construction.name
         self.m = m
         self.d = function_class.d
-        self.N = construction.n_cells(m)
+        self.N = _checked_cells(construction, m, function_class.d)
         self.ln_c = construction.ln_cell_sup(m)
         self.log2_c = self.ln_c / _LN2
         self.c = math.exp(self.ln_c)
@@ -477,9 +494,9 @@ class PackingScales:
     def log2_size(self, m: int) -> float:
         if not self.closed_form:
             return self.packing(m).log2_size
-        N = self._con.n_cells(m)
-        if N > N_CELLS_MAX:   # beyond the double range: no packing is built at this m
+        if _beyond_cell_cap(self._con, m):   # beyond the double range: no packing at this m
             return math.inf
+        N = self._con.n_cells(m)
         if math.isinf(self.p):
             return float(N)
         # the closed form of _log2_code_size without re-validating delta at every m

@@ -85,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     args.verbosity = (args.verbose + getattr(args, "sub_verbose", 0)
                       - args.quiet - getattr(args, "sub_quiet", 0))
     logger = configure_logging(args.verbosity)
-    if getattr(args, "func", None) is None:
-        parser.print_help()
-        return 1
+    if getattr(args, "func", None) is None:      # a usage error, as argparse's own: exit 2
+        parser.print_help(sys.stderr)
+        print("error: a command is required (see the list above)", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except (ValueError, TypeError) as exc:

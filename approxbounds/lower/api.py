@@ -240,9 +240,19 @@ def _search_S(F, arch, m_hi, notes, find):
         notes.append("Theorem S: the function class has no sign family")
         return None
     V = float(vc.value)
-    m = find(lambda m: int(F.sign_family(m).N) > V, 1, m_hi)
+    refused = []          # scales whose sign family cannot be built (e.g. beyond 2^1000 cells)
+
+    def enough(m):
+        try:
+            return int(F.sign_family(m).N) > V
+        except ValueError as exc:
+            refused.append(str(exc))
+            raise
+
+    m = find(enough, 1, m_hi)
     if m is None:
-        notes.append(f"Theorem S: no sign family with more than {V:g} bumps for m <= {m_hi}")
+        why = f"; the first refused scale: {refused[0]}" if refused else ""
+        notes.append(f"Theorem S: no sign family with more than {V:g} bumps for m <= {m_hi}{why}")
         return None
     return _issue(F, arch, Norm.parse("sup"), None, "S", {"m": int(m)}, notes, f"Theorem S at m={m}")
 

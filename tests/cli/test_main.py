@@ -74,3 +74,10 @@ def test_os_error_is_a_clean_exit_1(monkeypatch, capsys):
     monkeypatch.setattr(check_cli, "register", _register_with(check_cli.register, full))
     assert main(["check"]) == 1
     assert capsys.readouterr().err == "error: No space left on device: /tmp/x\n"
+
+
+def test_no_command_is_a_usage_error(capsys):
+    assert main([]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and "usage:" in cap.err
+    assert cap.err.rstrip().endswith("a command is required (see the list above)")

@@ -64,6 +64,23 @@ def test_holder_in_dimension_5000_gives_a_clean_error_in_L2():
         ab.Holder(1000, 1.0).packing(3, 2)
 
 
+@pytest.mark.parametrize("F", [ab.Holder(10**12, 1.0), ab.Monotone(10**12)], ids=["holder", "monotone"])
+@pytest.mark.parametrize("norm", [2, "sup"])
+def test_astronomical_dimension_is_refused_in_the_log_domain(F, norm):
+    """d = 10^12: the grid count m^d is compared with 2^1000 through d·ln m, never formed
+    (forming 2^(10^12) exactly took hours: the search hung)."""
+    from approxbounds.lower.storage import storage_lower_bound
+
+    with pytest.raises(NoCertificateError, match="beyond the double range"):
+        storage_lower_bound(F, 1000, norm)
+    G = Architecture.mlp(10**12, [4], "relu")
+    if isinstance(F, ab.Monotone) and norm == "sup":     # Lemma D needs no grid at all
+        assert lower_bound(F, G, norm=norm).theorem == "D"
+        return
+    with pytest.raises(NoCertificateError, match="beyond the double range"):
+        lower_bound(F, G, norm=norm)
+
+
 def test_entry_points_say_what_they_expect():
     with pytest.raises(TypeError, match="F must be a function class"):
         lower_bound("holder", "1,10,1")
