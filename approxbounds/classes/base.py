@@ -18,7 +18,17 @@ from approxbounds.classes.measures import check_measure
 from approxbounds.classes.packing import M_MAX, Packing, PackingScales, SignFamily
 from approxbounds.norms import Norm
 
-__all__ = ["FunctionClass", "EntropyExponent", "check_delta", "exact_rational"]
+__all__ = ["FunctionClass", "EntropyExponent", "check_delta", "exact_rational", "check_dimension", "D_MAX"]
+
+#: Largest input dimension ``d`` of a function class: the certified arithmetic carries ``d`` in
+#: doubles (``d ln m``, exponents ``alpha/d``), exact up to 2^53. Far below it every packing
+#: already exceeds 2^1000 cells, so no certificate is lost.
+D_MAX = 2**53
+
+
+def check_dimension(d) -> int:
+    """``d`` as an ``int`` in ``[1, D_MAX]`` (``TypeError``/``ValueError`` naming ``d``)."""
+    return check_int("d", d, minimum=1, maximum=D_MAX)
 
 
 def _check_keys(desc, keys) -> None:

@@ -23,7 +23,8 @@ from fractions import Fraction
 import sympy as sp
 
 from approxbounds._validation import check_int, check_real
-from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, exact_rational
+from approxbounds.classes.base import (EntropyExponent, FunctionClass, _check_keys, check_dimension,
+                                       exact_rational)
 from approxbounds.norms import Norm
 from approxbounds.classes.constructions import PolynomialHolder, TentHolder
 from approxbounds.classes.packing import SignFamily
@@ -51,7 +52,7 @@ class Holder(FunctionClass):
     B = 0.5
 
     def __init__(self, d: int, alpha: float):
-        self.d = check_int("d", d, minimum=1)
+        self.d = check_dimension(d)
         self.alpha = check_real("alpha", alpha, low=0.0, high=ALPHA_MAX, low_open=True)
         fa = Fraction(self.alpha)
         self.r = math.ceil(fa) - 1

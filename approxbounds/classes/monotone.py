@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from approxbounds._validation import check_int
-from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, exact_rational
+from approxbounds.classes.base import (EntropyExponent, FunctionClass, _check_keys, check_dimension,
+                                       exact_rational)
 from approxbounds.norms import Norm
 from approxbounds.classes.constructions import MonotoneA, MonotoneB
 
@@ -65,7 +65,7 @@ class Monotone(FunctionClass):
     B = 1.0
 
     def __init__(self, d: int):
-        self.d = check_int("d", d, minimum=1)
+        self.d = check_dimension(d)
         self.name = f"Monotone(d={self.d})"
 
     def __repr__(self) -> str:

@@ -33,7 +33,8 @@ import math
 import numpy as np
 
 from approxbounds._validation import check_int
-from approxbounds.classes.base import EntropyExponent, FunctionClass, _check_keys, check_delta
+from approxbounds.classes.base import (EntropyExponent, FunctionClass, _check_keys, check_delta,
+                                       check_dimension)
 from approxbounds.classes.holder import Holder
 from approxbounds.classes.measures import IIDSequence, Lebesgue, Measure
 from approxbounds.classes.packing import M_MAX
@@ -68,7 +69,7 @@ class _LagHolder(FunctionClass):
 
     def _setup(self, d, alpha, lags, length):
         self.length = check_int("length", length, minimum=1, maximum=LENGTH_MAX)
-        self.d = check_int("d", d, minimum=1)
+        self.d = check_dimension(d)
         for k in lags:
             if k >= self.length:
                 raise ValueError(f"lag must be < length T={self.length} (x_(T-k) must be a step of the "
