@@ -30,7 +30,7 @@ import math
 import sys
 from fractions import Fraction
 
-__all__ = ["to_json", "from_json", "read_exact", "first_difference", "float_up", "exact_int_str", "short_int_str",
+__all__ = ["to_json", "from_json", "read_exact", "first_difference", "first_wide_int", "float_up", "exact_int_str", "short_int_str",
            "decimal_digits", "JSON_EXACT_INT", "EXACT_SUFFIX"]
 
 #: integers up to this magnitude are exact in every JSON reader (IEEE doubles)
@@ -163,14 +163,35 @@ def _convert(obj):
     return obj, None
 
 
+def first_wide_int(obj, where: str = "") -> str | None:
+    """Path of the first JSON integer with ``|n| > 2**53`` in ``obj`` (``None`` if none).
+
+    :func:`to_json` never writes one (such integers become a double plus ``key_exact``), so a
+    file that holds one was not written by this package: readers reject it before any field
+    is converted to a float (where it would overflow or round)."""
+    stack = [(obj, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > JSON_EXACT_INT:
+            return f"{path or 'the document'}: {short_int_str(item)}"
+    return None
+
+
 def first_difference(found, expected, where: str = "") -> str | None:
     """Path and values of the first difference between two JSON values (``None`` if equal).
 
     Integers and floats differ by type (``2`` is not ``2.0``): only the canonical form of a
-    description is accepted. Paths read ``claim.network_class.widths[0]``.
+    description is accepted. Paths read ``claim.network_class.widths[0]``. A ``key_exact``
+    field is compared before its ``key`` (the exact value is the one that matters).
     """
     if isinstance(found, dict) and isinstance(expected, dict):
-        for key in list(expected) + [k for k in found if k not in expected]:
+        keys = list(expected) + [k for k in found if k not in expected]
+        exact_first = [k + EXACT_SUFFIX for k in keys if k + EXACT_SUFFIX in expected]
+        for key in exact_first + [k for k in keys if k not in exact_first]:
             path = f"{where}.{key}" if where else str(key)
             if key not in found:
                 return f"{path}: missing (expected {expected[key]!r})"
@@ -203,7 +224,14 @@ def from_json(obj):
             if key.endswith(EXACT_SUFFIX) and key[: -len(EXACT_SUFFIX)] in obj:
                 continue
             exact_key = key + EXACT_SUFFIX
-            out[key] = _parse_exact(obj[exact_key]) if exact_key in obj else from_json(value)
+            if exact_key in obj:
+                try:
+                    out[key] = _parse_exact(obj[exact_key])
+                except (ValueError, ZeroDivisionError):
+                    raise ValueError(f"{exact_key}: {obj[exact_key]!r} is not an exact value (an integer, "
+                                     f"'p/q', 'inf', '-inf' or 'nan')") from None
+            else:
+                out[key] = from_json(value)
         return out
     if isinstance(obj, list):
         return [from_json(v) for v in obj]

@@ -45,7 +45,10 @@ def check_real(
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:       # an int (or Fraction) beyond the double range
+        raise ValueError(f"{name} must be finite, got a number beyond the double range (~1.8e308)") from None
     if math.isnan(value):
         raise ValueError(f"{name} must not be NaN")
     if math.isinf(value) and not (high == math.inf and value == math.inf and not high_open):

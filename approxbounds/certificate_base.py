@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from approxbounds._json import from_json, to_json
+from approxbounds._json import first_difference, first_wide_int, from_json, to_json
 from approxbounds.claims import THEOREMS, Claim
 from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
@@ -57,6 +57,10 @@ def parse_record(data, format_: str = FORMAT, statement: str | None = None):
     extra = sorted(set(data) - set(TOP_KEYS))
     if extra:
         raise ValueError(f"unexpected top-level certificate field(s) {', '.join(map(str, extra))}")
+    wide = first_wide_int(data.get("proof"), "proof")
+    if wide:      # to_json never writes one: an edited file (rejected before any float() of it)
+        raise ValueError(f"an integer beyond 2^53 is stored as a bare JSON number (this package writes "
+                         f"a double and its '_exact' string): {wide}")
     for key in ("claim", "proof"):
         if key not in data:
             raise ValueError(f"certificate lacks the field {key!r}")
@@ -210,8 +214,16 @@ class ClaimedCertificate(RichDisplay):
         """Read a certificate file (:meth:`to_dict` output). Only the structure is checked
         here (:func:`parse_record`); ``verify`` checks the content."""
         claim, proof, alts = cls._parse(data)
-        return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
-                   [cls.from_dict(a) for a in alts])
+        route, ingredients = from_json(proof["route"]), from_json(proof["ingredients"])
+        # Reading keeps the exact companions (``key_exact``) and drops their doubles; the file
+        # must be what writing those values back gives, so that no stored field escapes the
+        # comparison with the re-derived proof (a number and its ``_exact`` must agree).
+        canonical = {"route": to_json(route), "ingredients": to_json(ingredients), "tags": proof["tags"]}
+        diff = first_difference(proof, canonical, "proof")
+        if diff:
+            raise ValueError(f"the stored proof is not in canonical JSON form (a number and its '_exact' "
+                             f"companion must agree): {diff}")
+        return cls(claim, route, ingredients, dict(proof["tags"]), [cls.from_dict(a) for a in alts])
 
 
     def __repr__(self) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from approxbounds._json import short_int_str
 from approxbounds.norms import Norm
 
 __all__ = ["Claim", "ClaimError", "CertificateError", "THEOREMS", "Theorem", "theorem_label",
@@ -173,8 +174,13 @@ class Claim:
         elif not isinstance(self.measure, dict):
             raise ClaimError("measure", f"must be a measure description for {self.norm.label}, got {self.measure!r}")
         v = self.value
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
-            raise ClaimError("value", f"must be a finite positive number, got {v!r}")
+        try:
+            ok = not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and v > 0
+        except OverflowError:   # an int beyond the double range
+            ok = False
+        if not ok:
+            raise ClaimError("value", f"must be a finite positive number, got "
+                                      f"{short_int_str(v) if isinstance(v, int) else repr(v)}")
         object.__setattr__(self, "value", float(v))
         th = THEOREMS.get(self.theorem) if isinstance(self.theorem, str) else None
         if th is None:

@@ -90,7 +90,11 @@ class Norm:
             return cls.parse(number, name)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
-        p = float(value)
+        try:
+            p = float(value)
+        except OverflowError:     # an int beyond the double range: no double p represents it
+            raise ValueError(f"{name} must be {allowed} and within the double range (~1.8e308), got an "
+                             f"integer of about {len(hex(int(value))) * 1.2:.0f} digits") from None
         if math.isnan(p):
             raise ValueError(f"{name} must be {allowed}, got NaN")
         if p == math.inf:

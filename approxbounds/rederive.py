@@ -53,10 +53,17 @@ def derived_claim(statement: str, F, G, mu, der) -> Claim:
                  None if der.norm.is_sup else mu.to_dict(), der.value, der.theorem)
 
 
-def check_dps(dps) -> None:
-    """``ValueError`` unless ``dps`` (mpmath digits of a re-check) is an integer ``>= 20``."""
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 20:
-        raise ValueError(f"dps must be an integer >= 20, got {dps!r}")
+#: digits of a re-check: at least DPS_MIN (the chain's margins need them), at most DPS_MAX
+#: (10^4 digits take a few seconds; far more only costs time and memory)
+DPS_MIN, DPS_MAX = 20, 10_000
+
+
+def check_dps(dps, name: str = "dps") -> int:
+    """``dps`` (mpmath digits of a re-check) as an ``int`` in ``[DPS_MIN, DPS_MAX]``;
+    ``ValueError`` naming ``name`` otherwise."""
+    if isinstance(dps, bool) or not isinstance(dps, int) or not DPS_MIN <= dps <= DPS_MAX:
+        raise ValueError(f"{name} must be an integer in [{DPS_MIN}, {DPS_MAX}], got {dps!r}")
+    return dps
 
 
 def check_tags_and_value(tags: dict, value) -> None:

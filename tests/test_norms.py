@@ -70,3 +70,12 @@ def test_round_trip(p):
     n = Norm.parse(p)
     assert Norm.from_json(n.to_json()) == n
     assert Norm.parse(n.label[2:]) == n if n.label.startswith("L^") else True
+
+
+def test_integers_beyond_the_double_range_are_value_errors():
+    from approxbounds._validation import check_real
+
+    with pytest.raises(ValueError, match="norm must be .* double range"):
+        Norm.parse(10**400)
+    with pytest.raises(ValueError, match="alpha must be finite"):
+        check_real("alpha", 10**400, low=0.0)

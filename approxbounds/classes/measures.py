@@ -225,7 +225,11 @@ class IIDSequence(Measure):
         if isinstance(b, Lebesgue):
             return Lebesgue(b.d * j)
         if isinstance(b, DensityBounded):
-            return DensityBounded(b.d * j, _kappa_power_down(b.kappa, j))
+            kappa_j = _kappa_power_down(b.kappa, j)
+            if kappa_j <= 0.0:     # below the smallest positive double: no usable density bound
+                raise ValueError(f"kappa^j = {b.kappa:g}^{j} underflows the double range (the density "
+                                 f"bound of {j} i.i.d. steps); use a larger kappa (or fewer lags)")
+            return DensityBounded(b.d * j, kappa_j)
         if b.n ** j > EMPIRICAL_PRODUCT_MAX:
             raise ValueError(f"the product of an empirical step measure on n={b.n} points over j={j} "
                              f"lags has n^j = {b.n ** j} > {EMPIRICAL_PRODUCT_MAX} points; use fewer "

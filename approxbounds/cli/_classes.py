@@ -15,11 +15,23 @@ from __future__ import annotations
 from approxbounds.cli._network import add_network_arguments
 from approxbounds.cli._types import int_arg
 
-__all__ = ["add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
+__all__ = ["require_class", "add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
            "cube_class_from_args", "cube_measure_from_args", "CUBE_CLASSES"]
 
 #: the sub-commands of the classes on [0,1]^d
 CUBE_CLASSES = ("holder", "monotone")
+
+
+def require_class(parser):
+    """The ``func`` of a command whose CLASS was not given: help on stderr, a one-line error,
+    exit 2 (a usage error, as argparse's own)."""
+    import sys
+
+    def missing(args) -> int:
+        parser.print_help(sys.stderr)
+        print(f"error: {parser.prog} needs a CLASS (see the list above)", file=sys.stderr)
+        return 2
+    return missing
 
 
 def add_cube_classes(sub, add_options, func) -> None:

@@ -46,6 +46,10 @@ def network_from_args(args):
 
     if args.bits is None and args.quantize is not None:
         raise ValueError("--quantize needs --bits (bits per quantized parameter)")
+    try:      # the widths alone first, so that their errors name the option
+        Architecture.parse(args.arch)
+    except ValueError as exc:
+        raise ValueError(f"--arch {args.arch!r}: {exc}") from None
     arch = Architecture.parse(args.arch, activation=args.activation, bits=args.bits,
                               quantize=args.quantize or "weights", n_float=args.n_float,
                               pieces=args.pieces, degree=args.degree)

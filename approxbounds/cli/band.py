@@ -14,6 +14,7 @@ classes (feed-forward ``--arch`` and its network options, ``--p``/``--norm``, ``
 from __future__ import annotations
 
 from approxbounds.cli._classes import (
+    require_class,
     add_cube_arguments,
     add_cube_classes,
     add_norm_arguments,
@@ -49,7 +50,7 @@ def register(subparsers) -> None:
                     "(docs/upper_bounds.md), both verified at 50 digits.")
     sub = parser.add_subparsers(dest="function_class", metavar="CLASS")
     add_cube_classes(sub, _add_common, run)
-    parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
+    parser.set_defaults(func=require_class(parser))
 
 
 def _verified(cert):

@@ -21,6 +21,7 @@ network stored in ``B`` bits, any class: the storage floor of
 from __future__ import annotations
 
 from approxbounds.cli._classes import (
+    require_class,
     CUBE_CLASSES,
     add_cube_arguments,
     add_cube_classes,
@@ -99,7 +100,7 @@ def register(subparsers) -> None:
                            help="sequences: x -> f(x_{T-k_1}, ..., x_{T-k_j}), f in H^alpha([0,1]^{dj})")
     _add_sequence(multi, multi=True)
     multi.set_defaults(func=run)
-    parser.set_defaults(func=lambda args: (parser.print_help(), 1)[1])
+    parser.set_defaults(func=require_class(parser))
 
 
 def _lags(text) -> list:

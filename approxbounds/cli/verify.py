@@ -25,7 +25,8 @@ def register(subparsers) -> None:
         description="Rebuild the claim of a certificate file, re-derive its proof and re-check every "
                     "inequality with mpmath. Exit 0: verified; 1: not verified; 2: unreadable input.")
     p.add_argument("file", help="certificate JSON file, or - for standard input")
-    p.add_argument("--dps", type=int_arg, default=50, help="mpmath digits of the re-check (>= 20, default 50)")
+    p.add_argument("--dps", type=int_arg, default=50,
+                   help="mpmath digits of the re-check (20 to 10000, default 50)")
     p.set_defaults(func=run)
 
 
@@ -38,10 +39,13 @@ def _read(path: str):
         raise ValueError(f"cannot read {path!r}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path!r} is not a UTF-8 text file") from None
+    name = "standard input" if path == "-" else repr(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{'standard input' if path == '-' else repr(path)} is not JSON: {exc}") from None
+        raise ValueError(f"{name} is not JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{name} is nested too deeply to be a certificate file") from None
 
 
 def verify_document(data, dps: int = 50) -> list[str]:
@@ -84,6 +88,7 @@ def _verify_certificate(data, dps: int) -> str:
 
 
 def _verify_band(data, dps: int) -> list[str]:
+    from approxbounds._json import short_int_str
     from approxbounds.claims import CertificateError
     from approxbounds.upper.api import Band, SoundnessError
 
@@ -95,6 +100,9 @@ def _verify_band(data, dps: int) -> list[str]:
         if not isinstance(claim, dict) or claim.get("statement") != side:
             raise CertificateError("structure", f"band member {side!r} is not a {side}-bound certificate")
     lines = [_verify_certificate(data["lower"], dps), _verify_certificate(data["upper"], dps)]
+    gap = data.get("gap")
+    if isinstance(gap, int) and not isinstance(gap, bool) and abs(gap) > 2**53:
+        raise CertificateError("band", f"gap {short_int_str(gap)} is not the ratio of the two values")
     try:
         band = Band.from_dict(data)
     except SoundnessError as exc:
@@ -108,14 +116,17 @@ def _verify_band(data, dps: int) -> list[str]:
 def run(args) -> int:
     from approxbounds.claims import CertificateError, ClaimError
 
-    if isinstance(args.dps, bool) or args.dps < 20:
-        raise ValueError(f"--dps must be an integer >= 20, got {args.dps}")
+    from approxbounds.rederive import check_dps
+
+    check_dps(args.dps, "--dps")
     data = _read(args.file)
     try:
         lines = verify_document(data, dps=args.dps)
     except (CertificateError, ClaimError) as exc:
         print(f"NOT VERIFIED: {exc}", file=sys.stderr)
         return 1
+    except RecursionError:
+        raise ValueError("the input is nested too deeply to be a certificate file") from None
     for line in lines:
         print(line)
     return 0

@@ -93,6 +93,13 @@ _ADDED_DEFAULTS = {"u_lr_scale": 1.0}
 _FLOAT_FIELDS = ("lr", "lr_decay", "penalty", "projunn_lr", "u_lr_scale")
 _SIGN_MODELS = ("hadamrnn", "block-hadamrnn")
 
+#: largest seed (numpy seeds are unbounded, but run-directory names and JSON readers are not)
+SEED_MAX = 2**63 - 1
+#: largest sequence length, batch and data-set size of a run (beyond it no array fits in memory)
+_SIZE_MAX = 10**7
+#: largest number of training steps (10^12 steps would take centuries here)
+_STEPS_MAX = 10**12
+
 
 def _opt(default, help: str, **meta):
     """A TrainConfig field: its default and the help text the command line shows."""
@@ -194,20 +201,20 @@ class TrainConfig:
         check_choice("model", self.model, MODELS)
         check_int("hidden", self.hidden, minimum=1, maximum=1 << 14)
         check_int("bits", self.bits, minimum=1, maximum=16)
-        if self.length is not None:
-            check_int("length", self.length, minimum=1)
+        if self.length is not None:      # sizes bounded so that arrays fit in memory (numpy's own
+            check_int("length", self.length, minimum=1, maximum=_SIZE_MAX)   # error names no option)
         check_choice("convention", self.convention, ("total", "delay"))
-        check_int("steps", self.steps, minimum=0)
-        check_int("batch", self.batch, minimum=1)
+        check_int("steps", self.steps, minimum=0, maximum=_STEPS_MAX)
+        check_int("batch", self.batch, minimum=1, maximum=_SIZE_MAX)
         check_real("lr", self.lr, low=0.0, low_open=True)
         check_real("lr_decay", self.lr_decay, low=0.0, high=1.0, low_open=True)
         check_int("decay_every", self.decay_every, minimum=1)
-        check_int("seed", self.seed, minimum=0)
+        check_int("seed", self.seed, minimum=0, maximum=SEED_MAX)
         check_int("blocks", self.blocks, minimum=1)
-        check_int("embed", self.embed, minimum=1)
+        check_int("embed", self.embed, minimum=1, maximum=1 << 14)
         if self.n_train is not None:
-            check_int("n_train", self.n_train, minimum=1)
-        check_int("n_val", self.n_val, minimum=1)
+            check_int("n_train", self.n_train, minimum=1, maximum=_SIZE_MAX)
+        check_int("n_val", self.n_val, minimum=1, maximum=_SIZE_MAX)
         check_int("eval_every", self.eval_every, minimum=0)
         check_int("log_every", self.log_every, minimum=1)
         check_int("checkpoint_every", self.checkpoint_every, minimum=0)
@@ -652,6 +659,10 @@ def train(cfg: TrainConfig, out_dir=None, *, resume: bool = False, progress: boo
         if out.exists() and not out.is_dir():
             raise ValueError(f"run directory {str(out)!r} exists and is not a directory")
         cfg_path = out / RUN_FILES["config"]
+        if not cfg_path.exists() and out.is_dir() and any(out.iterdir()):
+            raise ValueError(f"run directory {str(out)!r} is not empty and holds no run ({RUN_FILES['config']} "
+                             f"missing): choose a new or empty directory, so that no other file is "
+                             f"overwritten or mixed with the run's")
         if cfg_path.exists():
             if not resume:
                 raise ValueError(f"run directory {str(out)!r} already holds a run; pass resume "

@@ -40,3 +40,12 @@ def test_check_measure():
         check_measure("lebesgue", 2)
     with pytest.raises(ValueError, match="kappa"):
         DensityBounded(2, 1.5)
+
+
+def test_marginal_density_bound_that_underflows_names_kappa():
+    from approxbounds.classes.measures import DensityBounded, IIDSequence
+
+    mu = IIDSequence(DensityBounded(1, 1e-300), 10)
+    assert mu.marginal(1).kappa == 1e-300
+    with pytest.raises(ValueError, match=r"kappa\^j = 1e-300\^2 underflows"):
+        mu.marginal(2)

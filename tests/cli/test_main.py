@@ -81,3 +81,10 @@ def test_no_command_is_a_usage_error(capsys):
     cap = capsys.readouterr()
     assert cap.out == "" and "usage:" in cap.err
     assert cap.err.rstrip().endswith("a command is required (see the list above)")
+
+
+@pytest.mark.parametrize("command", ["bound", "band"])
+def test_a_command_without_its_class_is_a_usage_error(capsys, command):
+    assert main([command]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and cap.err.rstrip().endswith(f"approxbounds {command} needs a CLASS (see the list above)")

@@ -71,3 +71,54 @@ def test_flags_that_do_not_apply_are_errors(capsys, argv, needle):
     rc = main(["bound", *argv])
     err = capsys.readouterr().err
     assert rc == 2 and needle in err and "Traceback" not in err
+
+
+# ------------------------------------------------- hostile files (review of this turn)
+RECURRENT_ARGV = ["delayed-holder", "--d", "1", "--alpha", "1", "--lag", "2", "--length", "10", "--p", "2",
+                  "--model", "hadamrnn", "--hidden", "8", "--bits", "4"]
+
+
+def _verify_text(tmp_path, capsys, text, *extra):
+    path = tmp_path / "edited.json"
+    path.write_text(text)
+    rc = main(["verify", str(path), *extra])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and err.count("\n") <= 1
+    return rc, out, err
+
+
+@pytest.mark.parametrize("where", [("N",), ("capacity", "ingredients", "N"), ("N_exact",)])
+@pytest.mark.parametrize("junk", ["x", -1, 12345])
+def test_a_double_beside_its_exact_companion_cannot_be_edited(cli_json, capsys, tmp_path, where, junk):
+    """The proof of a recurrent certificate stores N > 2^53 as a double and its exact string;
+    the CLI used to read the exact one only, so junk in the double verified."""
+    doc = json.loads(cli_json("bound", RECURRENT_ARGV))
+    node = doc["proof"]["ingredients"]
+    for key in where[:-1]:
+        node = node[key]
+    assert where[-1] in node
+    node[where[-1]] = str(junk) if where[-1].endswith("_exact") else junk
+    rc, _, err = _verify_text(tmp_path, capsys, json.dumps(doc))
+    assert rc == 1 and err.startswith("NOT VERIFIED") and ("N:" in err or "N_exact:" in err), err
+
+
+@pytest.mark.parametrize("path", [("claim", "value"), ("claim", "norm"), ("claim", "function_class", "alpha"),
+                                  ("proof", "route", "delta"), ("proof", "ingredients", "eps")])
+def test_integers_beyond_the_double_range_are_rejected_not_raised(cli_json, capsys, tmp_path, path):
+    doc = json.loads(cli_json("bound", BOUND_ARGVS[0]))
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    assert path[-1] in node, path
+    node[path[-1]] = 10**400
+    rc, _, err = _verify_text(tmp_path, capsys, json.dumps(doc))
+    assert rc == 1 and err.startswith("NOT VERIFIED")
+
+
+def test_deeply_nested_input_and_absurd_dps_exit_2(cli_json, capsys, tmp_path):
+    rc, _, err = _verify_text(tmp_path, capsys, "[" * 100_000 + "]" * 100_000)
+    assert rc == 2 and "nested too deeply" in err
+    text = cli_json("bound", BOUND_ARGVS[0])
+    for dps in ("100000", "19"):
+        rc, _, err = _verify_text(tmp_path, capsys, text, "--dps", dps)
+        assert rc == 2 and "--dps must be an integer in [20, 10000]" in err

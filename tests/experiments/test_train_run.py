@@ -436,3 +436,16 @@ def test_resume_falls_back_to_the_previous_checkpoint_when_the_latest_is_corrupt
     a, b = _leaves(tmp_path / "straight" / "checkpoint.npz"), _leaves(ck)
     for k in a[0]:
         np.testing.assert_array_equal(a[0][k], b[0][k])
+
+
+def test_a_non_empty_directory_without_a_run_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not empty and holds no run"):
+        train(_tiny(), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("field", ["seed", "length", "batch", "n_val", "steps", "embed"])
+def test_sizes_have_an_upper_limit_naming_the_field(field):
+    with pytest.raises(ValueError, match=rf"^{field} must be <= "):
+        TrainConfig(**{field: 10**300})

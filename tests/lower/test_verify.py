@@ -8,8 +8,9 @@ import mpmath
 import pytest
 
 from approxbounds.capacity import Architecture
+from approxbounds.capacity.recurrent import RecurrentArchitecture
 from approxbounds.claims import CertificateError, ClaimError
-from approxbounds.classes import DensityBounded, Holder, Lebesgue, Monotone
+from approxbounds.classes import DelayedHolder, DensityBounded, Holder, Lebesgue, Monotone
 from approxbounds.lower import lower_bound
 from approxbounds.lower.derive import derive
 from approxbounds.capacity.growth import growth_model
@@ -53,6 +54,9 @@ def _certs():
         "P_density": lower_bound(Monotone(1), "1,4,3,1", norm=3, measure=DensityBounded(1, 0.25)),
         "T_L": lower_bound(Holder(2, 2.0), "2,10,1", norm=8),
         "T_sup": lower_bound(Monotone(2), hard, norm="sup"),
+        # a recurrent class: N > 2^53, so the proof carries "N" with its exact "N_exact"
+        "L_recurrent": lower_bound(DelayedHolder(1, 1.0, 2, 10), RecurrentArchitecture.hadamrnn(1, 8, 1, 10, bits=4),
+                                   norm=2),
         "T_C": [a for a in [lower_bound(Holder(2, 1.0), quant, norm=4)] +
                 lower_bound(Holder(2, 1.0), quant, norm=4).alternatives if a.transferred and a.theorem == "C"],
     }
@@ -122,9 +126,12 @@ def test_every_edit_of_a_claim_leaf_is_rejected(name, json_edits):
     assert n_checked > 60
 
 
-def test_every_edit_of_a_proof_leaf_is_rejected(json_edits):
-    """The same for the proof of a Theorem L certificate (route, ingredients, tags)."""
-    doc = _doc(CERTS["L"])
+@pytest.mark.parametrize("name", ["L", "L_recurrent"])
+def test_every_edit_of_a_proof_leaf_is_rejected(json_edits, name):
+    """The same for the proof of Theorem L certificates (route, ingredients, tags), including
+    a number stored beside its ``_exact`` companion (editing either one is rejected)."""
+    doc = _doc(CERTS[name])
+    assert (name == "L_recurrent") == ("N_exact" in json.dumps(doc["proof"]))
     n = 0
     for path, value in list(json_edits.leaves(doc["proof"], containers=True)):
         for new in _mutations(value)[:3]:
