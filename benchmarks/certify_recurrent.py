@@ -53,6 +53,16 @@ def _mlp_like(W_target: int):
     return best
 
 
+def _certify(clear, F, G, norm, kw):
+    """A timed call: ``clear()`` (which caches to drop), then ``lower_bound(F, G, norm)``."""
+    from approxbounds.lower import lower_bound
+
+    def run():
+        clear()
+        return lower_bound(F, G, norm=norm, **kw)
+    return run
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="two sizes, 3 repeats (smoke test)")
@@ -85,25 +95,12 @@ def main(argv=None) -> int:
                             ("ReLU RNN", R.rnn(1, n, 1, T))):
                 A = _mlp_like(G.W)
                 for norm in (2, "sup"):
-                    def cold_r(G=G, norm=norm):
-                        _clear_all()
-                        return lower_bound(F_seq, G, norm=norm, **kw)
-
-                    def cold_f(A=A, norm=norm):
-                        _clear_all()
-                        return lower_bound(F_ff, A, norm=norm, **kw)
-
-                    def warm_r(G=G, norm=norm):
-                        clear_cache()
-                        return lower_bound(F_seq, G, norm=norm, **kw)
-
-                    def warm_f(A=A, norm=norm):
-                        clear_cache()
-                        return lower_bound(F_ff, A, norm=norm, **kw)
-
                     cr, cf = lower_bound(F_seq, G, norm=norm, **kw), lower_bound(F_ff, A, norm=norm, **kw)
-                    _, t = time_interleaved({"cold_r": cold_r, "cold_f": cold_f, "warm_r": warm_r,
-                                             "warm_f": warm_f, "ver_r": lambda c=cr: c.verify(dps=50),
+                    _, t = time_interleaved({"cold_r": _certify(_clear_all, F_seq, G, norm, kw),
+                                             "cold_f": _certify(_clear_all, F_ff, A, norm, kw),
+                                             "warm_r": _certify(clear_cache, F_seq, G, norm, kw),
+                                             "warm_f": _certify(clear_cache, F_ff, A, norm, kw),
+                                             "ver_r": lambda c=cr: c.verify(dps=50),
                                              "ver_f": lambda c=cf: c.verify(dps=50)},
                                             repeats=repeats, warmup=1, cpu=True)
                     rc, rw, rv = t["cold_r"] / t["cold_f"], t["warm_r"] / t["warm_f"], t["ver_r"] / t["ver_f"]
