@@ -30,7 +30,7 @@ import math
 import sys
 from fractions import Fraction
 
-__all__ = ["to_json", "from_json", "read_exact", "first_difference", "first_wide_int", "float_up", "exact_int_str", "short_int_str",
+__all__ = ["to_json", "from_json", "read_exact", "first_difference", "float_up", "exact_int_str", "short_int_str",
            "decimal_digits", "JSON_EXACT_INT", "EXACT_SUFFIX"]
 
 #: integers up to this magnitude are exact in every JSON reader (IEEE doubles)
@@ -161,24 +161,6 @@ def _convert(obj):
     if isinstance(obj, float) and not math.isfinite(obj):
         return None, str(obj)
     return obj, None
-
-
-def first_wide_int(obj, where: str = "") -> str | None:
-    """Path of the first JSON integer with ``|n| > 2**53`` in ``obj`` (``None`` if none).
-
-    :func:`to_json` never writes one (such integers become a double plus ``key_exact``), so a
-    file that holds one was not written by this package: readers reject it before any field
-    is converted to a float (where it would overflow or round)."""
-    stack = [(obj, where)]
-    while stack:
-        item, path = stack.pop()
-        if isinstance(item, dict):
-            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in reversed(list(item.items())))
-        elif isinstance(item, list):
-            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(item))))
-        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > JSON_EXACT_INT:
-            return f"{path or 'the document'}: {short_int_str(item)}"
-    return None
 
 
 def first_difference(found, expected, where: str = "") -> str | None:

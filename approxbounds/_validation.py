@@ -10,7 +10,7 @@ import math
 import numbers
 from typing import Iterable
 
-__all__ = ["check_int", "check_real", "check_choice", "check_probability", "check_bool"]
+__all__ = ["check_int", "check_real", "check_choice", "check_probability", "check_bool", "is_finite_real"]
 
 
 def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -27,6 +27,17 @@ def check_int(name: str, value, *, minimum: int | None = None, maximum: int | No
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return value
+
+
+def is_finite_real(value) -> bool:
+    """``value`` is a real number (not a ``bool``) that is finite as a double: ``False`` for
+    NaN, infinities and integers beyond the double range (no ``OverflowError``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def check_real(

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from approxbounds._json import first_difference, first_wide_int, from_json, to_json
+from approxbounds._json import first_difference, from_json, to_json
 from approxbounds.claims import THEOREMS, Claim
 from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
@@ -57,10 +57,6 @@ def parse_record(data, format_: str = FORMAT, statement: str | None = None):
     extra = sorted(set(data) - set(TOP_KEYS))
     if extra:
         raise ValueError(f"unexpected top-level certificate field(s) {', '.join(map(str, extra))}")
-    wide = first_wide_int(data.get("proof"), "proof")
-    if wide:      # to_json never writes one: an edited file (rejected before any float() of it)
-        raise ValueError(f"an integer beyond 2^53 is stored as a bare JSON number (this package writes "
-                         f"a double and its '_exact' string): {wide}")
     for key in ("claim", "proof"):
         if key not in data:
             raise ValueError(f"certificate lacks the field {key!r}")
@@ -71,6 +67,16 @@ def parse_record(data, format_: str = FORMAT, statement: str | None = None):
     for key in PROOF_KEYS:
         if not isinstance(proof[key], dict):
             raise ValueError(f"certificate proof.{key} must be a JSON object")
+    # Readers keep the exact companions (``key_exact``) and drop their doubles, so the stored
+    # proof must be exactly what writing its values back gives: then no stored field escapes
+    # the comparison with the re-derived proof (a double and its ``_exact`` agree), and no
+    # bare integer beyond 2^53 -- which to_json never writes -- reaches any arithmetic.
+    canonical = {"route": to_json(from_json(proof["route"])),
+                 "ingredients": to_json(from_json(proof["ingredients"])), "tags": proof["tags"]}
+    diff = first_difference(proof, canonical, "proof")
+    if diff:
+        raise ValueError(f"the stored proof is not in canonical JSON form (a number and its '_exact' "
+                         f"companion must agree): {diff}")
     alts = data.get("alternatives", [])
     if not isinstance(alts, list):
         raise ValueError("certificate alternatives must be a list")
@@ -213,17 +219,9 @@ class ClaimedCertificate(RichDisplay):
     def from_dict(cls, data: dict):
         """Read a certificate file (:meth:`to_dict` output). Only the structure is checked
         here (:func:`parse_record`); ``verify`` checks the content."""
-        claim, proof, alts = cls._parse(data)
-        route, ingredients = from_json(proof["route"]), from_json(proof["ingredients"])
-        # Reading keeps the exact companions (``key_exact``) and drops their doubles; the file
-        # must be what writing those values back gives, so that no stored field escapes the
-        # comparison with the re-derived proof (a number and its ``_exact`` must agree).
-        canonical = {"route": to_json(route), "ingredients": to_json(ingredients), "tags": proof["tags"]}
-        diff = first_difference(proof, canonical, "proof")
-        if diff:
-            raise ValueError(f"the stored proof is not in canonical JSON form (a number and its '_exact' "
-                             f"companion must agree): {diff}")
-        return cls(claim, route, ingredients, dict(proof["tags"]), [cls.from_dict(a) for a in alts])
+        claim, proof, alts = cls._parse(data)      # checks that the proof is canonical
+        return cls(claim, from_json(proof["route"]), from_json(proof["ingredients"]), dict(proof["tags"]),
+                   [cls.from_dict(a) for a in alts])
 
 
     def __repr__(self) -> str:

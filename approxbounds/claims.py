@@ -28,10 +28,10 @@ canonical description. Every failure is a :class:`ClaimError` naming the field.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from approxbounds._json import short_int_str
+from approxbounds._validation import is_finite_real
 from approxbounds.norms import Norm
 
 __all__ = ["Claim", "ClaimError", "CertificateError", "THEOREMS", "Theorem", "theorem_label",
@@ -174,11 +174,7 @@ class Claim:
         elif not isinstance(self.measure, dict):
             raise ClaimError("measure", f"must be a measure description for {self.norm.label}, got {self.measure!r}")
         v = self.value
-        try:
-            ok = not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and v > 0
-        except OverflowError:   # an int beyond the double range
-            ok = False
-        if not ok:
+        if not (isinstance(v, (int, float)) and is_finite_real(v) and v > 0):
             raise ClaimError("value", f"must be a finite positive number, got "
                                       f"{short_int_str(v) if isinstance(v, int) else repr(v)}")
         object.__setattr__(self, "value", float(v))

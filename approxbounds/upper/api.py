@@ -18,10 +18,11 @@ certified upper bound: ``lower.value <= dist(F, G) <= upper.value``.
 from __future__ import annotations
 
 import json
-import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from approxbounds._json import short_int_str
+from approxbounds._validation import is_finite_real
 from approxbounds.claims import CertificateError, network_label
 from approxbounds.display import RichDisplay
 from approxbounds.norms import Norm
@@ -259,8 +260,9 @@ class Band(RichDisplay):
         if not isinstance(data, dict) or set(data) != {"lower", "upper", "gap"}:
             raise ValueError("a band file is a JSON object with exactly the fields lower, upper, gap")
         gap = data["gap"]
-        if isinstance(gap, bool) or not isinstance(gap, (int, float)) or not math.isfinite(gap):
-            raise ValueError(f"band gap must be a finite number, got {gap!r}")
+        if not (isinstance(gap, (int, float)) and is_finite_real(gap)):
+            raise ValueError(f"band gap must be a finite number, got "
+                             f"{short_int_str(gap) if isinstance(gap, int) else repr(gap)}")
         out = cls(Certificate.from_dict(data["lower"]), UpperCertificate.from_dict(data["upper"]))
         if abs(out.gap - gap) > 1e-12 * out.gap:
             raise ValueError(f"band gap {gap!r} is not upper/lower = {out.gap!r}")

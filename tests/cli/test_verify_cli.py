@@ -122,3 +122,10 @@ def test_deeply_nested_input_and_absurd_dps_exit_2(cli_json, capsys, tmp_path):
     for dps in ("100000", "19"):
         rc, _, err = _verify_text(tmp_path, capsys, text, "--dps", dps)
         assert rc == 2 and "--dps must be an integer in [20, 10000]" in err
+
+
+def test_a_band_gap_beyond_the_double_range_is_rejected(cli_json, capsys, tmp_path):
+    doc = json.loads(cli_json("band", ["holder", "--d", "1", "--alpha", "1", "--p", "2", "--arch", "1,16,1"]))
+    doc["gap"] = 10**400
+    rc, _, err = _verify_text(tmp_path, capsys, json.dumps(doc))
+    assert rc == 1 and "band gap must be a finite number, got ~10^400" in err
