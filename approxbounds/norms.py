@@ -6,7 +6,8 @@ as ``"2"``); every public entry point parses once and passes the frozen object d
 Anything else — ``p < 1``, NaN, :math:`-\infty`, booleans, ``None`` — raises naming the
 parameter (``norm`` unless the caller says otherwise).
 
-This module is on the ground floor: it imports nothing from the rest of the package.
+This module is on the ground floor: from the rest of the package it imports only
+:mod:`approxbounds._json` (itself on the ground floor), for messages about huge integers.
 
 Examples
 --------
@@ -21,6 +22,8 @@ import math
 import numbers
 from dataclasses import dataclass
 from fractions import Fraction
+
+from approxbounds._json import short_int_str
 
 __all__ = ["Norm", "SUP"]
 
@@ -93,8 +96,8 @@ class Norm:
         try:
             p = float(value)
         except OverflowError:     # an int beyond the double range: no double p represents it
-            raise ValueError(f"{name} must be {allowed} and within the double range (~1.8e308), got an "
-                             f"integer of about {len(hex(int(value))) * 1.2:.0f} digits") from None
+            raise ValueError(f"{name} must be {allowed} and within the double range (~1.8e308), got "
+                             f"{short_int_str(value)}") from None
         if math.isnan(p):
             raise ValueError(f"{name} must be {allowed}, got NaN")
         if p == math.inf:
