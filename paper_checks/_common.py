@@ -21,6 +21,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 CONFIGS = Path(__file__).resolve().parent / "configs"
 
 
+def fmt_ci(ci) -> str:
+    """A confidence interval ``(lo, hi)`` for a table cell (``-`` when there is none)."""
+    return "-" if ci is None else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
+
+
 def verdict(claim: str, measurement: str, passed: bool) -> int:
     """Print claim, measurement and PASS/FAIL; return the exit code (0 pass, 1 fail)."""
     print(f"claim:       {claim}")

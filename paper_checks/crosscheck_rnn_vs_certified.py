@@ -27,11 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import verdict  # noqa: E402  (sets one BLAS thread before numpy loads)
-
-
-def _fmt_ci(ci):
-    return "-" if ci is None else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
+from _common import fmt_ci, verdict  # noqa: E402  (sets one BLAS thread before numpy loads)
 
 
 def main(argv=None) -> int:
@@ -85,7 +81,7 @@ def main(argv=None) -> int:
             e = r.error_clipped
             cons = "-" if r.consistent is None else ("yes" if r.consistent else "NO")
             print(f"  {r.kind:<12}{r.certificate or '-':<10}{r.m:>7}  {e['estimate']:>11.4g}  "
-                  f"{_fmt_ci(e['ci_clt']):<22}{r.constant_error['estimate']:>9.3g}  {r.ratio:>9.3g}  {cons}")
+                  f"{fmt_ci(e['ci_clt']):<22}{r.constant_error['estimate']:>9.3g}  {r.ratio:>9.3g}  {cons}")
         for name in ("recurrent", "storage"):
             ratios = m.ratios(name)
             best = [r.best_upper_estimate / r.certified for r in m.members if r.certificate == name]

@@ -24,11 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import verdict  # noqa: E402  (sets one BLAS thread before numpy loads)
-
-
-def _fmt_ci(ci):
-    return "-" if ci is None else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
+from _common import fmt_ci, verdict  # noqa: E402  (sets one BLAS thread before numpy loads)
 
 
 def _case(name, F, hidden, args, executor, k_implied):
@@ -57,7 +53,7 @@ def _case(name, F, hidden, args, executor, k_implied):
     for r in res.members:
         e = r.error
         cons = "-" if r.consistent is None else ("yes" if r.consistent else "NO")
-        print(f"{r.kind:<12}{r.m:>6}{r.n_cells:>8}  {e['estimate']:>11.4g}  {_fmt_ci(e['ci_clt']):<22}"
+        print(f"{r.kind:<12}{r.m:>6}{r.n_cells:>8}  {e['estimate']:>11.4g}  {fmt_ci(e['ci_clt']):<22}"
               f"{r.error_clipped['estimate']:>10.4g}  {r.constant_error['estimate']:>9.3g}  "
               f"{r.ratio:>8.3g}  {'yes' if r.implied else 'no':<7}  {cons}")
     below = [r for r in res.members if not r.implied and r.error["ci_clt"][1] < r.certified]

@@ -8,18 +8,31 @@
 * :func:`add_norm_arguments` adds ``--p --norm --kappa --tail --no-search``;
 * :func:`norm_from_args`, :func:`cube_class_from_args` and :func:`cube_measure_from_args` turn
   them into the objects the library takes (the one :class:`~approxbounds.norms.Norm` parser;
-  flags that do not apply are errors).
+  flags that do not apply are errors);
+* :func:`require_class` is the command's action when no class was given, and
+  :func:`verified_at_50_digits` the self-check both commands print.
 """
 from __future__ import annotations
 
 from approxbounds.cli._network import add_network_arguments
 from approxbounds.cli._types import int_arg
 
-__all__ = ["require_class", "add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
+__all__ = ["require_class", "verified_at_50_digits", "add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
            "cube_class_from_args", "cube_measure_from_args", "CUBE_CLASSES"]
 
 #: the sub-commands of the classes on [0,1]^d
 CUBE_CLASSES = ("holder", "monotone")
+
+
+def verified_at_50_digits(cert) -> tuple[bool, str | None]:
+    """``(verified, reason)`` of ``cert.verify(dps=50)``: a certificate that fails its own
+    re-check is printed with the reason, not raised (the command then exits 1)."""
+    from approxbounds.claims import CertificateError, ClaimError
+
+    try:
+        return bool(cert.verify(dps=50)), None
+    except (CertificateError, ClaimError) as exc:
+        return False, str(exc)
 
 
 def require_class(parser):

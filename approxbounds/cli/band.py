@@ -14,13 +14,14 @@ classes (feed-forward ``--arch`` and its network options, ``--p``/``--norm``, ``
 from __future__ import annotations
 
 from approxbounds.cli._classes import (
-    require_class,
     add_cube_arguments,
     add_cube_classes,
     add_norm_arguments,
     cube_class_from_args,
     cube_measure_from_args,
     norm_from_args,
+    require_class,
+    verified_at_50_digits,
 )
 from approxbounds.cli._network import network_from_args
 
@@ -53,15 +54,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=require_class(parser))
 
 
-def _verified(cert):
-    from approxbounds.claims import CertificateError, ClaimError
-
-    try:
-        return bool(cert.verify(dps=50)), None
-    except (CertificateError, ClaimError) as exc:
-        return False, str(exc)
-
-
 def run(args) -> int:
     """Compute, verify and print the band; 0 when both sides verify."""
     import json
@@ -71,8 +63,8 @@ def run(args) -> int:
     F, G, norm, measure = _build(args)
     b = band(F, G, norm=norm, measure=measure, tail=args.tail or "chernoff",
              search=not args.no_search)
-    ok_lo, err_lo = _verified(b.lower)
-    ok_up, err_up = _verified(b.upper)
+    ok_lo, err_lo = verified_at_50_digits(b.lower)
+    ok_up, err_up = verified_at_50_digits(b.upper)
     if args.json:
         print(json.dumps(b.to_dict(), allow_nan=False))
     else:

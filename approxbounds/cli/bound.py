@@ -21,7 +21,6 @@ network stored in ``B`` bits, any class: the storage floor of
 from __future__ import annotations
 
 from approxbounds.cli._classes import (
-    require_class,
     CUBE_CLASSES,
     add_cube_arguments,
     add_cube_classes,
@@ -29,6 +28,8 @@ from approxbounds.cli._classes import (
     cube_class_from_args,
     cube_measure_from_args,
     norm_from_args,
+    require_class,
+    verified_at_50_digits,
 )
 from approxbounds.cli._network import RECURRENT_MODELS, network_from_args
 from approxbounds.cli._types import int_arg
@@ -220,17 +221,12 @@ def run(args) -> int:
     """Compute, verify and print the certificate; 0 on success."""
     import json
 
-    from approxbounds.claims import CertificateError
     from approxbounds.lower import lower_bound
 
     F, G, norm, measure = _build(args)
     cert = lower_bound(F, G, norm=norm, measure=measure, tail=args.tail or "chernoff",
                        search=not args.no_search)
-    try:
-        verified = bool(cert.verify(dps=50))
-        error = None
-    except CertificateError as exc:
-        verified, error = False, str(exc)
+    verified, error = verified_at_50_digits(cert)
     if args.json:
         out = cert.to_dict()
         out["verification"] = {"verified": verified, "dps": 50, **({"error": error} if error else {})}
