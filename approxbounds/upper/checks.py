@@ -96,8 +96,6 @@ def hard_members(cert, k: int = 2, rng=None) -> list:
     holder = getattr(F, "alpha", None) is not None
     if holder:
         alpha = float(F.alpha)
-        a_eff = min(alpha, 1.0)
-        lip = 1.0 if (alpha <= 1 or d == 1) else 1.0  # cones with lip 1 are in H^alpha, alpha <= 1
         if alpha <= 1:
             if key == "PL":
                 out.append(("sawtooth on the knots", _sawtooth(route["pieces"], alpha, 1, False)))
@@ -108,18 +106,11 @@ def hard_members(cert, k: int = 2, rng=None) -> list:
             elif key == "KT":
                 out.append(("cusps at the cell centres", _sawtooth(2 * route["cells"], alpha, d, False)))
             for j in range(k):
-                out.append((f"random Hölder cones #{j}", random_holder(d, alpha, rng, lip=lip)))
+                # cones with Lipschitz constant 1 lie in H^alpha for alpha <= 1
+                out.append((f"random Hölder cones #{j}", random_holder(d, alpha, rng, lip=1.0)))
         elif d == 1:
             n = route.get("pieces", route.get("cells", 1))
             out.append(("smooth bumps zero at the knots", _smooth_bump(n)))
-        m = 4 if d == 1 else 2
-        p = "sup" if norm.is_sup else norm.p
-        try:
-            pk = F.packing(m, p)
-            out += [(f"packing member #{j}", f) for j, f in enumerate(pk.random_members(k, rng))]
-        except (ValueError, TypeError):
-            pass
-        del a_eff
     else:
         if d == 1:
             out.append(("identity", lambda x: np.clip(_as(x, 1)[:, 0], 0.0, 1.0)))
@@ -134,12 +125,11 @@ def hard_members(cert, k: int = 2, rng=None) -> list:
                             lambda x, n=n: np.minimum(np.floor(_as(x, 1)[:, 0] * n) / n, 1.0)))
         for j in range(k):
             out.append((f"random monotone #{j}", random_monotone(d, rng)))
-        p = "sup" if norm.is_sup else norm.p
-        try:
-            pk = F.packing(4 if d == 1 else 2, p)
-            out += [(f"packing member #{j}", f) for j, f in enumerate(pk.random_members(k, rng))]
-        except (ValueError, TypeError):
-            pass
+    try:      # members of F's own packing (drawn last: the rng stream above is unchanged)
+        pk = F.packing(4 if d == 1 else 2, "sup" if norm.is_sup else norm.p)
+        out += [(f"packing member #{j}", f) for j, f in enumerate(pk.random_members(k, rng))]
+    except (ValueError, TypeError):
+        pass
     return out
 
 
