@@ -17,8 +17,8 @@ from __future__ import annotations
 from approxbounds.cli._network import add_network_arguments
 from approxbounds.cli._types import int_arg
 
-__all__ = ["require_class", "verified_at_50_digits", "add_cube_classes", "add_cube_arguments", "add_norm_arguments", "norm_from_args",
-           "cube_class_from_args", "cube_measure_from_args", "CUBE_CLASSES"]
+__all__ = ["require_class", "verified_at_50_digits", "add_cube_classes", "add_cube_arguments",
+           "add_norm_arguments", "norm_from_args", "cube_class_from_args", "cube_measure_from_args", "CUBE_CLASSES"]
 
 #: the sub-commands of the classes on [0,1]^d
 CUBE_CLASSES = ("holder", "monotone")

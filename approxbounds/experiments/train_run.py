@@ -201,8 +201,10 @@ class TrainConfig:
         check_choice("model", self.model, MODELS)
         check_int("hidden", self.hidden, minimum=1, maximum=1 << 14)
         check_int("bits", self.bits, minimum=1, maximum=16)
-        if self.length is not None:      # sizes bounded so that arrays fit in memory (numpy's own
-            check_int("length", self.length, minimum=1, maximum=_SIZE_MAX)   # error names no option)
+        # sizes have upper limits so that an absurd one fails here, naming its field, and not in
+        # numpy ("Maximum allowed dimension exceeded")
+        if self.length is not None:
+            check_int("length", self.length, minimum=1, maximum=_SIZE_MAX)
         check_choice("convention", self.convention, ("total", "delay"))
         check_int("steps", self.steps, minimum=0, maximum=_STEPS_MAX)
         check_int("batch", self.batch, minimum=1, maximum=_SIZE_MAX)

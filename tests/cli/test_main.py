@@ -87,4 +87,5 @@ def test_no_command_is_a_usage_error(capsys):
 def test_a_command_without_its_class_is_a_usage_error(capsys, command):
     assert main([command]) == 2
     cap = capsys.readouterr()
-    assert cap.out == "" and cap.err.rstrip().endswith(f"approxbounds {command} needs a CLASS (see the list above)")
+    assert cap.out == ""
+    assert cap.err.rstrip().endswith(f"approxbounds {command} needs a CLASS (see the list above)")
