@@ -60,7 +60,7 @@ def band_row(F, G, norm, measure=None) -> BandRow:
     from approxbounds.claims import theorem_label
     from approxbounds.lower import NoCertificateError, lower_bound
 
-    from .api import NoConstructionError, SoundnessError, upper_bound
+    from .api import Band, NoConstructionError, upper_bound
 
     G = as_network_class(G)
     norm = Norm.parse(norm)
@@ -75,11 +75,8 @@ def band_row(F, G, norm, measure=None) -> BandRow:
     except NoConstructionError as exc:
         up = None
         notes.append(f"upper: {exc}")
-    gap = None
-    if lo is not None and up is not None:
-        if not lo.value <= up.value:
-            raise SoundnessError(f"lower {lo.value!r} > upper {up.value!r} for {F.name}, {G.spec()}, {norm.label}")
-        gap = up.value / lo.value
+    # Band owns the soundness check (SoundnessError if lower > upper) and the gap
+    gap = None if lo is None or up is None else Band(lo, up).gap
     lab_lo = None
     if lo is not None:
         lab_lo = theorem_label(lo.theorem) + (" (Lemma T)" if getattr(lo, "transferred", False) else "")
